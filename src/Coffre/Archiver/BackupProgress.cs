@@ -1,0 +1,38 @@
+namespace Coffre.Archiver;
+
+/// <summary>
+/// Live counters of a running backup. The engine updates them; a host reads them whenever it wants to draw
+/// progress (the engine never renders anything itself).
+/// </summary>
+public sealed class BackupProgress
+{
+    private long _filesDone, _bytesDone, _totalFiles, _totalBytes, _errors;
+    private volatile bool _scanFinished;
+
+    public long FilesDone => Interlocked.Read(ref _filesDone);
+    public long BytesDone => Interlocked.Read(ref _bytesDone);
+    /// <summary>Files found so far by the scanner; final once <see cref="ScanFinished"/>.</summary>
+    public long TotalFiles => Interlocked.Read(ref _totalFiles);
+    public long TotalBytes => Interlocked.Read(ref _totalBytes);
+    public long Errors => Interlocked.Read(ref _errors);
+    public bool ScanFinished => _scanFinished;
+    public string? CurrentFile { get; internal set; }
+
+    internal void FileDone(long bytes)
+    {
+        Interlocked.Increment(ref _filesDone);
+        Interlocked.Add(ref _bytesDone, bytes);
+    }
+
+    internal void AddBytes(long bytes) => Interlocked.Add(ref _bytesDone, bytes);
+    internal void FileFinished() => Interlocked.Increment(ref _filesDone);
+
+    internal void Scanned(long bytes)
+    {
+        Interlocked.Increment(ref _totalFiles);
+        Interlocked.Add(ref _totalBytes, bytes);
+    }
+
+    internal void ScanDone() => _scanFinished = true;
+    internal void Error() => Interlocked.Increment(ref _errors);
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Coffre.Chunking;
+using Coffre.Model;
+using Coffre.Platform;
+using Coffre.Repository;
+
+namespace Coffre.Archiver;
+
+/// <summary>
+/// One file worker: reads a file, cuts it into chunks with the repository's chunker, hashes each chunk, and
+/// hands the chunks the repository does not have yet to the blob workers. Keeps one 8 MiB chunk buffer.
+/// </summary>
+internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, ChannelWriter<ChunkJob> blobs, BackupProgress progress, Action<SourceError> onError)
+{
+    private readonly Chunker _chunker = new(polynomial);
+
+    public async Task RunAsync(ChannelReader<FileJob> files, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Chunker.MaxSize);
+        try
+        {
+            await foreach (var job in files.ReadAllAsync(ct).ConfigureAwait(false))
+                job.Done.TrySetResult(await SaveAsync(job, buffer, ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<Node?> SaveAsync(FileJob job, byte[] buffer, CancellationToken ct)
+    {
+        var content = new List<BlobId>();
+        long total = 0;
+        try
+        {
+            using var handle = Posix.OpenRead(job.Path);
+            Posix.AdviseSequential(handle);
+            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            _chunker.Reset(stream);
+            int n;
+            while ((n = _chunker.Next(buffer)) > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                var id = BlobId.Hash(buffer.AsSpan(0, n));
+                content.Add(id);
+                total += n;
+                progress.AddBytes(n);
+                if (!writer.TryReserve(id)) continue;
+                var copy = ArrayPool<byte>.Shared.Rent(n);
+                buffer.AsSpan(0, n).CopyTo(copy);
+                await blobs.WriteAsync(new ChunkJob(id, copy, n), ct).ConfigureAwait(false);
+            }
+        }
+        catch (IOException e)
+        {
+            onError(new SourceError(UnixPath.ToDisplay(job.Path), e.Message));
+            progress.Error();
+            return null;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            onError(new SourceError(UnixPath.ToDisplay(job.Path), e.Message));
+            progress.Error();
+            return null;
+        }
+        progress.FileFinished();
+        // A file that grew or shrank while being read is stored as read (as restic does).
+        job.Node.Size = (ulong)total;
+        job.Node.Content = content;
+        return job.Node;
+    }
+}

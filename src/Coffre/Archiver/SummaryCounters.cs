@@ -1,0 +1,31 @@
+using Coffre.Model;
+using Coffre.Repository;
+
+namespace Coffre.Archiver;
+
+/// <summary>The new/changed/unmodified counts that go into the snapshot summary (thread-safe).</summary>
+internal sealed class SummaryCounters
+{
+    private long _filesNew, _filesChanged, _filesUnmodified, _dirsNew, _dirsChanged;
+
+    public void FileUnmodified() => Interlocked.Increment(ref _filesUnmodified);
+    public void FileRead(bool isNew) => Interlocked.Increment(ref isNew ? ref _filesNew : ref _filesChanged);
+    public void Dir(Node? previous) => Interlocked.Increment(ref previous is null ? ref _dirsNew : ref _dirsChanged);
+
+    public SnapshotSummary ToSummary(GoTime start, GoTime end, RepositoryWriter writer, BackupProgress progress) => new()
+    {
+        BackupStart = start,
+        BackupEnd = end,
+        FilesNew = (ulong)_filesNew,
+        FilesChanged = (ulong)_filesChanged,
+        FilesUnmodified = (ulong)_filesUnmodified,
+        DirsNew = (ulong)_dirsNew,
+        DirsChanged = (ulong)_dirsChanged,
+        DataBlobs = (ulong)writer.DataBlobs,
+        TreeBlobs = (ulong)writer.TreeBlobs,
+        DataAdded = (ulong)writer.DataAdded,
+        DataAddedPacked = (ulong)writer.DataAddedPacked,
+        TotalFilesProcessed = (ulong)(_filesNew + _filesChanged + _filesUnmodified),
+        TotalBytesProcessed = (ulong)progress.TotalBytes,
+    };
+}

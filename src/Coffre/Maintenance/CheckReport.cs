@@ -1,0 +1,28 @@
+using Coffre.Model;
+
+namespace Coffre.Maintenance;
+
+/// <summary>What to check beyond the structure.</summary>
+public sealed record CheckOptions
+{
+    /// <summary>Read and verify every pack.</summary>
+    public bool ReadData { get; init; }
+    /// <summary>Read and verify this share (0..100) of the packs, chosen at random.</summary>
+    public double? ReadDataSubsetPercent { get; init; }
+}
+
+/// <summary>A pack that failed verification and the snapshot files that depend on it.</summary>
+public sealed record DamagedPack(BlobId Pack, string Reason, IReadOnlyList<string> AffectedFiles);
+
+/// <summary>The findings of a check: errors mean the repository is damaged; hints are harmless.</summary>
+public sealed class CheckReport
+{
+    public List<string> Errors { get; } = [];
+    public List<string> Hints { get; } = [];
+    public List<DamagedPack> DamagedPacks { get; } = [];
+    public int Snapshots { get; set; }
+    public int Packs { get; set; }
+    public int PacksRead { get; set; }
+    public int Trees { get; set; }
+    public bool Ok => Errors.Count == 0;
+}

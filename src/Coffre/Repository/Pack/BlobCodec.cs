@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Coffre.Model;
+using Coffre.Model.Json;
+using Coffre.Repository.Compression;
+using Coffre.Repository.Crypto;
+
+namespace Coffre.Repository.Pack;
+
+/// <summary>
+/// Turns a blob's plaintext into its stored form (zstd, then sealed) and back, verifying MAC, length and hash.
+/// Buffers are rented from the array pool; the caller returns them.
+/// </summary>
+public static class BlobCodec
+{
+    /// <summary>An encoded blob: <c>Buffer[0..Length)</c> is the sealed box; return Buffer to the pool.</summary>
+    public readonly record struct Encoded(byte[] Buffer, int Length, uint UncompressedLength);
+
+    /// <summary>
+    /// Compresses (when it helps or for trees, always, as restic does in v2) and seals. Empty blobs stay
+    /// uncompressed: an uncompressed length of 0 means "not compressed" in the format.
+    /// </summary>
+    public static Encoded Encode(CryptoKey key, ReadOnlySpan<byte> plain, bool compress)
+    {
+        if (!compress || plain.Length == 0)
+        {
+            var raw = ArrayPool<byte>.Shared.Rent(plain.Length + CryptoKey.Overhead);
+            key.Seal(plain, raw.AsSpan(0, plain.Length + CryptoKey.Overhead));
+            return new Encoded(raw, plain.Length + CryptoKey.Overhead, 0);
+        }
+        var zbuf = ArrayPool<byte>.Shared.Rent(Zstd.CompressBound(plain.Length));
+        try
+        {
+            var zlen = Zstd.Compress(plain, zbuf);
+            var outBuf = ArrayPool<byte>.Shared.Rent(zlen + CryptoKey.Overhead);
+            key.Seal(zbuf.AsSpan(0, zlen), outBuf.AsSpan(0, zlen + CryptoKey.Overhead));
+            return new Encoded(outBuf, zlen + CryptoKey.Overhead, (uint)plain.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(zbuf);
+        }
+    }
+
+    /// <summary>
+    /// Opens a sealed blob into a pooled buffer and checks it: MAC, decompressed length, SHA-256 == ID.
+    /// Returns the plaintext length; throws <see cref="InvalidDataException"/> naming the blob when damaged.
+    /// </summary>
+    public static int Decode(CryptoKey key, ReadOnlySpan<byte> sealedBlob, in IndexBlob entry, out byte[] plainBuffer)
+    {
+        var ctLen = sealedBlob.Length - CryptoKey.Overhead;
+        if (ctLen < 0) throw new InvalidDataException($"blob {entry.Id.ToShortString()} is truncated");
+        var ct = ArrayPool<byte>.Shared.Rent(Math.Max(ctLen, 1));
+        byte[]? result = null;
+        try
+        {
+            if (!key.TryOpen(sealedBlob, ct.AsSpan(0, ctLen)))
+                throw new InvalidDataException($"blob {entry.Id.ToShortString()} fails its MAC check (damaged data)");
+            int plainLen;
+            if (entry.UncompressedLength == 0)
+            {
+                result = ct;
+                ct = null!;
+                plainLen = ctLen;
+            }
+            else
+            {
+                result = ArrayPool<byte>.Shared.Rent((int)entry.UncompressedLength);
+                try { plainLen = Zstd.Decompress(ct.AsSpan(0, ctLen), result.AsSpan(0, (int)entry.UncompressedLength)); }
+                catch (InvalidDataException e) { throw new InvalidDataException($"blob {entry.Id.ToShortString()} does not decompress: {e.Message}", e); }
+                if (plainLen != entry.UncompressedLength)
+                    throw new InvalidDataException($"blob {entry.Id.ToShortString()} decompresses to {plainLen} bytes, expected {entry.UncompressedLength}");
+            }
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(result.AsSpan(0, plainLen), hash);
+            if (new BlobId(hash) != entry.Id)
+                throw new InvalidDataException($"blob {entry.Id.ToShortString()} does not match its hash (damaged data)");
+            plainBuffer = result;
+            result = null;
+            return plainLen;
+        }
+        finally
+        {
+            if (ct is not null) ArrayPool<byte>.Shared.Return(ct);
+            if (result is not null) ArrayPool<byte>.Shared.Return(result);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Security.Cryptography;
+using Coffre.Chunking;
+using Coffre.Model;
+using Coffre.Model.Json;
+using Coffre.Repository.Crypto;
+using Coffre.Repository.Index;
+using Coffre.Repository.Keys;
+using Coffre.Repository.Pack;
+using Coffre.Storage;
+
+namespace Coffre.Repository;
+
+/// <summary>
+/// An opened repository: its backend, master key, config and (once loaded) index. Reading only; writing new
+/// blobs, packs and indexes goes through <see cref="RepositoryWriter"/>.
+/// </summary>
+public sealed class Repository
+{
+    /// <summary>restic tries at most this many key files before giving up.</summary>
+    private const int MaxKeysTried = 20;
+
+    private Repository(IStorageBackend backend, CryptoKey key, RepositoryConfig config, string keyName)
+    {
+        Backend = backend;
+        Key = key;
+        Config = config;
+        KeyName = keyName;
+        Polynomial = new Polynomial(config.ChunkerPolynomial);
+    }
+
+    public IStorageBackend Backend { get; }
+    public CryptoKey Key { get; }
+    public RepositoryConfig Config { get; }
+    public Polynomial Polynomial { get; }
+    /// <summary>The key file that opened this repository.</summary>
+    public string KeyName { get; }
+    public MasterIndex Index { get; } = new();
+    /// <summary>Index files that could not be loaded (the checker reports them; other commands fail).</summary>
+    public List<(string Name, string Error)> IndexErrors { get; } = [];
+
+    public static async Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct)
+    {
+        if (await backend.ExistsAsync(ct).ConfigureAwait(false))
+            throw new CoffreException($"a repository already exists at {backend.Location}; use it, or choose an empty folder");
+        if (password.Length == 0) throw new CoffreException("an empty password is not allowed; set COFFRE_PASSWORD or use --password-file");
+        await backend.CreateAsync(ct).ConfigureAwait(false);
+        var master = CryptoKey.NewRandom();
+        var config = new RepositoryConfig(2, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Polynomial.Random().Value);
+        var keyName = await AddKeyAsync(backend, master, password, clock, ct).ConfigureAwait(false);
+        // The config is written last: a repository "exists" only once it is complete.
+        await backend.SaveAsync(StorageHandle.Config, master.Seal(config.Serialize()), ct).ConfigureAwait(false);
+        return new Repository(backend, master, config, keyName);
+    }
+
+    /// <summary>Writes a new key file wrapping <paramref name="master"/> under <paramref name="password"/>.</summary>
+    public static async Task<string> AddKeyAsync(IStorageBackend backend, CryptoKey master, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct)
+    {
+        var keyFile = KeyFile.Create(password.Span, master, Environment.UserName, Platform.Posix.GetHostName(), clock.GetUtcNow());
+        var bytes = keyFile.Serialize();
+        var name = BlobId.Hash(bytes).ToString();
+        await backend.SaveAsync(new StorageHandle(FileType.Key, name), bytes, ct).ConfigureAwait(false);
+        return name;
+    }
+
+    public static async Task<Repository> OpenAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, CancellationToken ct)
+    {
+        if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
+            throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
+        var tried = 0;
+        await foreach (var entry in backend.ListAsync(FileType.Key, ct).ConfigureAwait(false))
+        {
+            if (tried++ >= MaxKeysTried) break;
+            KeyFile keyFile;
+            try { keyFile = KeyFile.Parse(await backend.LoadAsync(new StorageHandle(FileType.Key, entry.Name), ct).ConfigureAwait(false)); }
+            catch (InvalidDataException) { continue; }
+            var master = keyFile.TryUnlock(password.Span);
+            if (master is null) continue;
+            var sealedConfig = await backend.LoadAsync(StorageHandle.Config, ct).ConfigureAwait(false);
+            byte[] plain;
+            try { plain = master.Open(sealedConfig); }
+            catch (CryptographicException) { throw new CoffreException("the repository config fails its MAC check: it is damaged or was written with another key"); }
+            var config = RepositoryConfig.Parse(plain);
+            if (!new Polynomial(config.ChunkerPolynomial).IsIrreducible())
+                throw new CoffreException("the repository config has a reducible chunker polynomial: it is damaged");
+            return new Repository(backend, master, config, entry.Name);
+        }
+        throw new CoffreException("wrong password or no key found: no key file of the repository opens with this password", ExitCodes.WrongPassword);
+    }
+
+    /// <summary>Loads an encrypted JSON object (index, snapshot, lock), checking that its name is the hash of its bytes.</summary>
+    public async Task<byte[]> LoadJsonAsync(FileType type, string name, CancellationToken ct)
+    {
+        var handle = new StorageHandle(type, name);
+        var stored = await Backend.LoadAsync(handle, ct).ConfigureAwait(false);
+        if (BlobId.Hash(stored).ToString() != name)
+            throw new InvalidDataException($"{handle} does not match its name (damaged file)");
+        byte[] plain;
+        try { plain = Key.Open(stored); }
+        catch (CryptographicException) { throw new InvalidDataException($"{handle} fails its MAC check (damaged file)"); }
+        return UnpackedFile.Decode(plain);
+    }
+
+    /// <summary>Encrypts and stores a JSON object (v2: 0x02 + zstd), named by the hash of the stored bytes.</summary>
+    public async Task<BlobId> SaveJsonAsync(FileType type, ReadOnlyMemory<byte> json, CancellationToken ct)
+    {
+        var stored = Key.Seal(UnpackedFile.Encode(json.Span));
+        var id = BlobId.Hash(stored);
+        await Backend.SaveAsync(new StorageHandle(type, id.ToString()), stored, ct).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Loads every index file into <see cref="Index"/>, two at a time. Damaged files are recorded in <see cref="IndexErrors"/>.</summary>
+    public async Task LoadIndexAsync(CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var e in Backend.ListAsync(FileType.Index, ct).ConfigureAwait(false)) names.Add(e.Name);
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (name, token) =>
+        {
+            try
+            {
+                var json = await LoadJsonAsync(FileType.Index, name, token).ConfigureAwait(false);
+                var packs = new Dictionary<BlobId, List<IndexBlob>>();
+                IndexJson.Parse(json, (pack, blob) =>
+                {
+                    if (!packs.TryGetValue(pack, out var l)) packs[pack] = l = [];
+                    l.Add(blob);
+                });
+                foreach (var (pack, blobs) in packs) Index.Add(pack, blobs);
+            }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or StorageNotFoundException)
+            {
+                lock (IndexErrors) IndexErrors.Add((name, e.Message));
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws when index files were damaged: commands other than check must not trust a partial index.</summary>
+    public void EnsureIndexComplete()
+    {
+        if (IndexErrors.Count > 0)
+            throw new CoffreException($"index file {IndexErrors[0].Name[..8]} cannot be read ({IndexErrors[0].Error}); run 'coffre check' for details");
+    }
+
+    /// <summary>Reads one blob's plaintext, verified (MAC, length, SHA-256). Buffer from the pool: return it.</summary>
+    public async Task<(byte[] Buffer, int Length)> ReadBlobAsync(BlobId id, CancellationToken ct)
+    {
+        if (!Index.TryGetEntry(id, out var packId, out var entry))
+            throw new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
+        var sealedBuf = System.Buffers.ArrayPool<byte>.Shared.Rent((int)entry.Length);
+        try
+        {
+            var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, sealedBuf.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
+            if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
+            var len = BlobCodec.Decode(Key, sealedBuf.AsSpan(0, n), entry, out var plain);
+            return (plain, len);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(sealedBuf);
+        }
+    }
+
+    public async Task<List<Node>> LoadTreeAsync(BlobId id, CancellationToken ct)
+    {
+        var (buf, len) = await ReadBlobAsync(id, ct).ConfigureAwait(false);
+        try { return TreeJson.Parse(buf.AsSpan(0, len)); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buf); }
+    }
+
+    public async Task<List<SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct)
+    {
+        var list = new List<SnapshotEntry>();
+        await foreach (var e in Backend.ListAsync(FileType.Snapshot, ct).ConfigureAwait(false))
+        {
+            var json = await LoadJsonAsync(FileType.Snapshot, e.Name, ct).ConfigureAwait(false);
+            list.Add(new SnapshotEntry(BlobId.Parse(e.Name), SnapshotJson.Parse(json)));
+        }
+        list.Sort((a, b) => a.Snapshot.Time.ToDateTimeOffset().CompareTo(b.Snapshot.Time.ToDateTimeOffset()));
+        return list;
+    }
+
+    /// <summary>Finds a snapshot by "latest", a full ID or a unique ID prefix.</summary>
+    public async Task<SnapshotEntry> FindSnapshotAsync(string reference, CancellationToken ct)
+    {
+        var all = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
+        if (reference == "latest")
+            return all.Count > 0 ? all[^1] : throw new CoffreException("the repository has no snapshot yet");
+        var matches = all.Where(s => s.Id.ToString().StartsWith(reference, StringComparison.Ordinal)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new CoffreException($"no snapshot with ID {reference}: see 'coffre snapshots'"),
+            _ => throw new CoffreException($"snapshot ID prefix {reference} is ambiguous: give more characters"),
+        };
+    }
+}
+
+/// <summary>A snapshot and its ID (the name of its file).</summary>
+public sealed record SnapshotEntry(BlobId Id, Snapshot Snapshot);

@@ -1,0 +1,29 @@
+namespace Coffre.Restore;
+
+/// <summary>Where and what to restore.</summary>
+public sealed record RestoreOptions
+{
+    /// <summary>The folder the snapshot's absolute paths are recreated under.</summary>
+    public required string Target { get; init; }
+    /// <summary>Paths inside the snapshot (e.g. <c>/srv/app/media/2024</c>) to restore; empty = everything.</summary>
+    public IReadOnlyList<string> Includes { get; init; } = [];
+    /// <summary>Replace files that already exist in the target (otherwise a non-empty target is refused).</summary>
+    public bool Overwrite { get; init; }
+    /// <summary>How many blobs are read, checked and written at once.</summary>
+    public int Workers { get; init; } = Math.Max(2, Environment.ProcessorCount);
+}
+
+/// <summary>Live counters of a running restore, read by the hosts.</summary>
+public sealed class RestoreProgress
+{
+    private long _filesDone, _bytesDone;
+    public long FilesDone => Interlocked.Read(ref _filesDone);
+    public long BytesDone => Interlocked.Read(ref _bytesDone);
+    public long TotalFiles { get; internal set; }
+    public long TotalBytes { get; internal set; }
+    internal void File() => Interlocked.Increment(ref _filesDone);
+    internal void Bytes(long n) => Interlocked.Add(ref _bytesDone, n);
+}
+
+/// <summary>What a restore wrote.</summary>
+public sealed record RestoreResult(long Files, long Directories, long Bytes, IReadOnlyList<string> Warnings);

@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Text;
+using System.Threading.Channels;
+using Coffre.Archiver;
+using Coffre.Model;
+using Coffre.Platform;
+
+namespace Coffre.Restore;
+
+/// <summary>
+/// Restores a snapshot (or some paths of it) under a target folder. The walker creates folders, empty files,
+/// links and special files in tree order and queues every blob of every file; workers read, verify (MAC,
+/// length, SHA-256) and write blobs in parallel at their offsets; the worker writing a file's last blob closes
+/// it and applies its metadata. Folder times are applied last, deepest first, since writing changes them.
+/// </summary>
+public sealed class Restorer(Repository.Repository repo)
+{
+    private readonly List<string> _warnings = [];
+    private readonly List<(byte[] Path, Node Node)> _dirs = [];
+    private readonly List<(byte[] Path, byte[] Existing, Node Node)> _hardlinks = [];
+    private readonly Dictionary<(ulong, ulong), byte[]> _linkFirst = [];
+    private long _files, _bytes;
+    private string[] _includes = [];
+    private bool _overwrite;
+
+    public async Task<RestoreResult> RestoreAsync(Snapshot snapshot, RestoreOptions options, RestoreProgress progress, CancellationToken ct)
+    {
+        repo.EnsureIndexComplete();
+        _overwrite = options.Overwrite;
+        _includes = options.Includes.Select(NormalizeInclude).ToArray();
+        var target = UnixPath.GetFullPath(options.Target);
+        PrepareTarget(target, options.Overwrite);
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // blobs: the walker writes, the workers read.
+        var blobs = Channel.CreateBounded<BlobWrite>(new BoundedChannelOptions(64) { SingleWriter = true });
+        var workers = Enumerable.Range(0, options.Workers).Select(_ => Task.Run(async () =>
+        {
+            try { await WriteBlobsAsync(blobs.Reader, progress, cts.Token).ConfigureAwait(false); }
+            catch { await cts.CancelAsync().ConfigureAwait(false); throw; }
+        }, cts.Token)).ToArray();
+
+        try
+        {
+            try { await WalkAsync(snapshot.Tree, target, "/", blobs.Writer, cts.Token).ConfigureAwait(false); }
+            finally { blobs.Writer.TryComplete(); }
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A worker failed and cancelled the walk: report the worker's error.
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            throw;
+        }
+
+        foreach (var (path, existing, node) in _hardlinks)
+        {
+            RemoveExisting(path);
+            Posix.Link(existing, path);
+        }
+        for (var i = _dirs.Count - 1; i >= 0; i--) MetadataWriter.Apply(_dirs[i].Path, _dirs[i].Node, _warnings);
+        return new RestoreResult(_files, _dirs.Count, _bytes, _warnings);
+    }
+
+    private static string NormalizeInclude(string p)
+    {
+        p = p.Replace('\\', '/').TrimEnd('/');
+        return p.StartsWith('/') ? p : "/" + p;
+    }
+
+    private static void PrepareTarget(byte[] target, bool overwrite)
+    {
+        if (Posix.Exists(target))
+        {
+            if (!Posix.LStat(target).IsDirectory) throw new CoffreException($"restore target {UnixPath.ToDisplay(target)} is not a folder");
+            if (!overwrite && Posix.ReadDirectory(target).Count > 0)
+                throw new CoffreException($"restore target {UnixPath.ToDisplay(target)} is not empty: choose a new folder, or add --overwrite to replace what is there");
+        }
+        else Posix.MakeDirectoryAll(target, 0x1C0 /* 0700 */);
+    }
+
+    /// <summary>Whether a snapshot path is wanted: inside an include, or a folder on the way to one.</summary>
+    private (bool Wanted, bool Whole) Selects(string snapshotPath)
+    {
+        if (_includes.Length == 0) return (true, true);
+        foreach (var inc in _includes)
+        {
+            if (snapshotPath == inc || snapshotPath.StartsWith(inc + "/", StringComparison.Ordinal)) return (true, true);
+            if (inc.StartsWith(snapshotPath == "/" ? "/" : snapshotPath + "/", StringComparison.Ordinal)) return (true, false);
+        }
+        return (false, false);
+    }
+
+    private async Task WalkAsync(BlobId treeId, byte[] dir, string snapshotDir, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
+    {
+        var nodes = await repo.LoadTreeAsync(treeId, ct).ConfigureAwait(false);
+        foreach (var node in nodes)
+        {
+            var snapshotPath = (snapshotDir == "/" ? "/" : snapshotDir + "/") + Encoding.UTF8.GetString(node.Name);
+            var (wanted, whole) = Selects(snapshotPath);
+            if (!wanted) continue;
+            var path = UnixPath.Join(dir, node.Name);
+            if (node.Type == NodeType.Dir)
+            {
+                Posix.MakeDirectory(path, 0x1C0 /* 0700 */);
+                _dirs.Add((path, node));
+                if (node.Subtree is { } sub) await WalkAsync(sub, path, snapshotPath, blobs, ct).ConfigureAwait(false);
+                continue;
+            }
+            if (!whole) continue;
+            await RestoreLeafAsync(path, node, blobs, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RestoreLeafAsync(byte[] path, Node node, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
+    {
+        if (node.Links > 1 && node.Type != NodeType.Dir)
+        {
+            var key = (node.Inode, node.DeviceId);
+            if (_linkFirst.TryGetValue(key, out var first))
+            {
+                _hardlinks.Add((path, first, node));
+                return;
+            }
+            _linkFirst[key] = path;
+        }
+        switch (node.Type)
+        {
+            case NodeType.File:
+                await QueueFileAsync(path, node, blobs, ct).ConfigureAwait(false);
+                return;
+            case NodeType.Symlink:
+                RemoveExisting(path);
+                Posix.Symlink(node.LinkTarget ?? [], path);
+                break;
+            case NodeType.Fifo:
+                RemoveExisting(path);
+                Posix.MakeFifo(path, GoFileMode.ToUnixPermissions(node.Mode));
+                break;
+            case NodeType.Dev:
+            case NodeType.CharDev:
+                RemoveExisting(path);
+                try { Posix.MakeNode(path, (node.Type == NodeType.Dev ? 0x6000u : 0x2000u) | GoFileMode.ToUnixPermissions(node.Mode), node.Device); }
+                catch (PosixException e) { lock (_warnings) _warnings.Add(e.Message); return; }
+                break;
+            default:
+                lock (_warnings) _warnings.Add($"{UnixPath.ToDisplay(path)}: {node.Type} nodes are not restored");
+                return;
+        }
+        MetadataWriter.Apply(path, node, _warnings);
+    }
+
+    private void RemoveExisting(byte[] path)
+    {
+        if (!_overwrite || !Posix.Exists(path)) return;
+        if (Posix.LStat(path).IsDirectory) throw new CoffreException($"{UnixPath.ToDisplay(path)} is a folder in the target where the snapshot has a file");
+        Posix.Unlink(path);
+    }
+
+    private async Task QueueFileAsync(byte[] path, Node node, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
+    {
+        RemoveExisting(path);
+        var handle = Posix.CreateFile(path, 0x180 /* 0600 */, exclusive: !_overwrite);
+        var content = node.Content ?? [];
+        Interlocked.Increment(ref _files);
+        if (content.Count == 0)
+        {
+            handle.Dispose();
+            MetadataWriter.Apply(path, node, _warnings);
+            return;
+        }
+        var file = new RestoreFile(path, node, handle, content.Count);
+        long offset = 0;
+        foreach (var id in content)
+        {
+            if (!repo.Index.TryGet(id, out var loc))
+                throw new CoffreException($"blob {id.ToShortString()} of {UnixPath.ToDisplay(path)} is missing from the repository: run 'coffre check'");
+            await blobs.WriteAsync(new BlobWrite(file, id, offset), ct).ConfigureAwait(false);
+            offset += loc.PlainLength;
+        }
+    }
+
+    private async Task WriteBlobsAsync(ChannelReader<BlobWrite> blobs, RestoreProgress progress, CancellationToken ct)
+    {
+        await foreach (var w in blobs.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            var (buf, len) = await repo.ReadBlobAsync(w.Blob, ct).ConfigureAwait(false);
+            try { await RandomAccess.WriteAsync(w.File.Handle, buf.AsMemory(0, len), w.Offset, ct).ConfigureAwait(false); }
+            finally { ArrayPool<byte>.Shared.Return(buf); }
+            Interlocked.Add(ref _bytes, len);
+            progress.Bytes(len);
+            if (!w.File.BlobWritten()) continue;
+            w.File.Handle.Dispose();
+            MetadataWriter.Apply(w.File.Path, w.File.Node, _warnings);
+            progress.File();
+        }
+    }
+}

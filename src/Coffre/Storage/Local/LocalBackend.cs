@@ -1,0 +1,152 @@
+using System.Runtime.CompilerServices;
+using Coffre.Model;
+using Coffre.Platform;
+
+namespace Coffre.Storage.Local;
+
+/// <summary>
+/// A repository in a local folder, in restic's layout (config, keys/, snapshots/, index/, locks/, data/XX/).
+/// Every object is written to a temp name beside its final place, fsynced, renamed, and the folder fsynced:
+/// a crash leaves either the whole object or a temp file that listing ignores.
+/// </summary>
+public sealed class LocalBackend : IStorageBackend
+{
+    private static readonly string[] TopFolders = ["keys", "snapshots", "index", "locks", "data"];
+
+    public LocalBackend(string path) => Root = Path.GetFullPath(path);
+
+    public string Root { get; }
+    public string Location => Root;
+
+    public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(File.Exists(Path.Combine(Root, "config")));
+
+    public Task CreateAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var f in TopFolders) CreatePrivateDirectory(Path.Combine(Root, f));
+        for (var i = 0; i < 256; i++) CreatePrivateDirectory(Path.Combine(Root, "data", i.ToString("x2")));
+        return Task.CompletedTask;
+    }
+
+    private static void CreatePrivateDirectory(string path) =>
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+    public string PathOf(StorageHandle h) => h.Type switch
+    {
+        FileType.Config => Path.Combine(Root, "config"),
+        FileType.Pack => Path.Combine(Root, "data", h.Name[..2], h.Name),
+        _ => Path.Combine(Root, FolderOf(h.Type), h.Name),
+    };
+
+    private static string FolderOf(FileType t) => t switch
+    {
+        FileType.Key => "keys",
+        FileType.Snapshot => "snapshots",
+        FileType.Index => "index",
+        FileType.Lock => "locks",
+        FileType.Pack => "data",
+        _ => throw new ArgumentOutOfRangeException(nameof(t)),
+    };
+
+    public async Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        var final = PathOf(handle);
+        var dir = Path.GetDirectoryName(final)!;
+        if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
+        if (File.Exists(final)) throw new IOException($"{handle} already exists in {Root}");
+        var temp = $"{final}-tmp-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}";
+        try
+        {
+            using (var fh = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, 0))
+            {
+                await RandomAccess.WriteAsync(fh, data, 0, ct).ConfigureAwait(false);
+                Posix.Fsync(fh);
+            }
+            ct.ThrowIfCancellationRequested();
+            File.Move(temp, final);
+            Posix.FsyncDirectory(UnixPath.FromString(dir));
+        }
+        catch (Exception e)
+        {
+            TryDelete(temp);
+            if (e is IOException io && IsDiskFull(io))
+                throw new CoffreException($"the disk holding the repository is full while writing {handle} ({Root}): free some space and run the command again; nothing already stored was changed", ExitCodes.Fatal, e);
+            throw;
+        }
+        File.SetUnixFileMode(final, UnixFileMode.UserRead);
+    }
+
+    private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) == 28 || e.Message.Contains("No space left", StringComparison.Ordinal);
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public async Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct)
+    {
+        try { return await File.ReadAllBytesAsync(PathOf(handle), ct).ConfigureAwait(false); }
+        catch (FileNotFoundException) { throw new StorageNotFoundException(handle, Root); }
+        catch (DirectoryNotFoundException) { throw new StorageNotFoundException(handle, Root); }
+    }
+
+    public async Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
+    {
+        using var fh = OpenHandle(handle);
+        var total = 0;
+        while (total < buffer.Length)
+        {
+            var n = await RandomAccess.ReadAsync(fh, buffer[total..], offset + total, ct).ConfigureAwait(false);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle OpenHandle(StorageHandle handle)
+    {
+        try { return File.OpenHandle(PathOf(handle), FileMode.Open, FileAccess.Read, FileShare.Read); }
+        catch (FileNotFoundException) { throw new StorageNotFoundException(handle, Root); }
+        catch (DirectoryNotFoundException) { throw new StorageNotFoundException(handle, Root); }
+    }
+
+    public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct)
+    {
+        var fh = OpenHandle(handle);
+        return Task.FromResult<Stream>(new FileStream(fh, FileAccess.Read, 1 << 20));
+    }
+
+    public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct)
+    {
+        var fi = new FileInfo(PathOf(handle));
+        return Task.FromResult(fi.Exists ? fi.Length : (long?)null);
+    }
+
+    public async IAsyncEnumerable<StorageEntry> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (type == FileType.Config)
+        {
+            var fi = new FileInfo(Path.Combine(Root, "config"));
+            if (fi.Exists) yield return new StorageEntry("config", fi.Length);
+            yield break;
+        }
+        var folder = Path.Combine(Root, FolderOf(type));
+        if (!Directory.Exists(folder)) yield break;
+        var dirs = type == FileType.Pack ? Directory.EnumerateDirectories(folder) : [folder];
+        foreach (var d in dirs)
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var f in new DirectoryInfo(d).EnumerateFiles())
+                if (BlobId.IsIdName(f.Name)) yield return new StorageEntry(f.Name, f.Length);
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public Task RemoveAsync(StorageHandle handle, CancellationToken ct)
+    {
+        var p = PathOf(handle);
+        if (!File.Exists(p)) throw new StorageNotFoundException(handle, Root);
+        File.Delete(p);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Coffre.Storage.Memory;
+
+/// <summary>A repository held in memory: for tests, and the reference the contract tests compare others with.</summary>
+public sealed class MemoryBackend : IStorageBackend
+{
+    private readonly ConcurrentDictionary<StorageHandle, byte[]> _objects = new();
+    private volatile bool _created;
+
+    public string Location => "memory";
+
+    public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(_objects.ContainsKey(StorageHandle.Config));
+
+    public Task CreateAsync(CancellationToken ct)
+    {
+        _created = true;
+        return Task.CompletedTask;
+    }
+
+    public Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        if (!_created) throw new IOException("repository not created");
+        if (!_objects.TryAdd(handle, data.ToArray())) throw new IOException($"{handle} already exists");
+        return Task.CompletedTask;
+    }
+
+    private byte[] Get(StorageHandle h) => _objects.TryGetValue(h, out var b) ? b : throw new StorageNotFoundException(h, Location);
+
+    public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => Task.FromResult((byte[])Get(handle).Clone());
+
+    public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
+    {
+        var b = Get(handle);
+        if (offset >= b.Length) return Task.FromResult(0);
+        var n = (int)Math.Min(buffer.Length, b.Length - offset);
+        b.AsSpan((int)offset, n).CopyTo(buffer.Span);
+        return Task.FromResult(n);
+    }
+
+    public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) =>
+        Task.FromResult<Stream>(new MemoryStream(Get(handle), writable: false));
+
+    public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct) =>
+        Task.FromResult(_objects.TryGetValue(handle, out var b) ? b.Length : (long?)null);
+
+    public async IAsyncEnumerable<StorageEntry> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var (h, b) in _objects)
+            if (h.Type == type) yield return new StorageEntry(h.Name, b.Length);
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public Task RemoveAsync(StorageHandle handle, CancellationToken ct)
+    {
+        if (!_objects.TryRemove(handle, out _)) throw new StorageNotFoundException(handle, Location);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Test hook: replace an object's bytes (to simulate damage).</summary>
+    internal void Corrupt(StorageHandle handle, byte[] bytes) => _objects[handle] = bytes;
+}

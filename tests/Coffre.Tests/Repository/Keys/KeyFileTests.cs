@@ -1,0 +1,123 @@
+using System.Text;
+using Coffre.Repository.Crypto;
+using Coffre.Repository.Keys;
+using static Coffre.Tests.Repository.ResticVectors;
+
+namespace Coffre.Tests.Repository.Keys;
+
+public class KeyFileTests
+{
+    [Fact]
+    public void ResticKeyFileUnlocksToTheMasterKey()
+    {
+        var kf = KeyFile.Parse(Utf8(KeyFileJson));
+        var master = kf.TryUnlock(Utf8(Password)); // scrypt N=32768 r=8 p=9: about a second
+        Assert.NotNull(master);
+        Assert.Equal(MasterEncryptHex, Convert.ToHexStringLower(master.Encrypt));
+        Assert.Equal(MasterMacKHex, Convert.ToHexStringLower(master.MacK));
+        Assert.Equal(MasterMacRHex, Convert.ToHexStringLower(master.MacR));
+        Assert.Equal(ConfigJson, Text(master.Open(Convert.FromHexString(ConfigHex))));
+    }
+
+    [Fact]
+    public void ParsesResticKeyFileFields()
+    {
+        var kf = KeyFile.Parse(Utf8(KeyFileJson));
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, TimeSpan.Zero).AddTicks(2627561), kf.Created);
+        Assert.Equal(46, kf.CreatedSubTickNanoseconds);
+        Assert.Equal("root", kf.Username);
+        Assert.Equal("testhost", kf.Hostname);
+        Assert.Equal("scrypt", kf.Kdf);
+        Assert.Equal((32768, 8, 9), (kf.N, kf.R, kf.P));
+        Assert.Equal(64, kf.Salt.Length);
+        Assert.Equal(MasterKeyJsonText.Length + 32, kf.Data.Length); // the sealed master key JSON
+    }
+
+    [Fact]
+    public void SerializeReproducesResticBytes()
+    {
+        var bytes = KeyFile.Parse(Utf8(KeyFileJson)).Serialize();
+        Assert.Equal(445, bytes.Length);
+        Assert.Equal(KeyFileJson, Text(bytes));
+    }
+
+    [Fact]
+    public void CreateSerializeParseUnlockRoundTrip()
+    {
+        var master = CryptoKey.NewRandom();
+        var created = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)).AddTicks(1234500);
+        var kf = KeyFile.Create(Utf8("sécret pw"), master, "alice", "host<1>&", created, KeyDerivation.TestParameters);
+        Assert.Equal((1024, 8, 1), (kf.N, kf.R, kf.P));
+        Assert.Equal(64, kf.Salt.Length);
+
+        var json = Text(kf.Serialize());
+        Assert.StartsWith("{\"created\":\"2026-01-02T01:04:05.12345Z\",\"username\":\"alice\",\"hostname\":\"host\\u003c1\\u003e\\u0026\",\"kdf\":\"scrypt\",\"N\":1024,\"r\":8,\"p\":1,\"salt\":\"", json);
+        Assert.EndsWith("\"}", json);
+
+        var parsed = KeyFile.Parse(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(kf.Serialize(), parsed.Serialize());
+        Assert.Equal("host<1>&", parsed.Hostname);
+
+        var unlocked = parsed.TryUnlock(Utf8("sécret pw"));
+        Assert.NotNull(unlocked);
+        Assert.Equal(master.Encrypt.ToArray(), unlocked.Encrypt.ToArray());
+        Assert.Equal(master.MacK.ToArray(), unlocked.MacK.ToArray());
+        Assert.Equal(master.MacR.ToArray(), unlocked.MacR.ToArray());
+
+        Assert.Null(parsed.TryUnlock(Utf8("wrong")));
+        Assert.Null(parsed.TryUnlock(Utf8("sécret pw "))); // exact bytes, no trimming
+    }
+
+    [Fact]
+    public void CreateUsesNewKeyParametersByDefault()
+    {
+        if (Environment.GetEnvironmentVariable(KeyDerivation.TestEnvironmentVariable) != "1") return; // keeps the default run fast
+        var kf = KeyFile.Create(Utf8("pw"), CryptoKey.NewRandom(), "u", "h", DateTimeOffset.UnixEpoch);
+        Assert.Equal(KeyDerivation.TestParameters, (kf.N, kf.R, kf.P));
+    }
+
+    [Fact]
+    public void ParseIsTolerantLikeGo()
+    {
+        var kf = KeyFile.Parse(Utf8(KeyFileJson));
+        var salt = Convert.ToBase64String(kf.Salt);
+        var data = Convert.ToBase64String(kf.Data);
+        var json = $"{{\"extra\":[1,{{\"a\":null}}],\"CREATED\":\"2026-11-21T11:42:41.5+01:00\",\"Username\":null,\"KDF\":\"scrypt\"," +
+                   $"\"n\":16384,\"R\":8,\"P\":2,\"Salt\":\"{salt}\",\"DATA\":\"{data}\",\"hostname\":\"h\"}}";
+        var p = KeyFile.Parse(Utf8(json));
+        Assert.Equal((16384, 8, 2), (p.N, p.R, p.P));
+        Assert.Equal("", p.Username);
+        Assert.Equal("h", p.Hostname);
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, 500, TimeSpan.Zero), p.Created);
+        Assert.Equal(TimeSpan.FromHours(1), p.Created.Offset);
+        Assert.Contains("\"created\":\"2026-11-21T11:42:41.5+01:00\"", Text(p.Serialize())); // Go keeps the zone
+    }
+
+    [Theory]
+    [InlineData("\"kdf\":\"scrypt\"", "\"kdf\":\"argon2\"", "kdf")]
+    [InlineData("\"kdf\":\"scrypt\",", "", "kdf")]
+    [InlineData("\"N\":32768", "\"N\":32767", "power of two")]
+    [InlineData("\"N\":32768", "\"N\":1", "power of two")]
+    [InlineData("\"r\":8", "\"r\":0", "at least 1")]
+    [InlineData("\"N\":32768", "\"N\":\"32768\"", "integer")]
+    [InlineData("\"salt\":\"OSnG", "\"salt\":\"AAAA\",\"x\":\"", "salt")]
+    [InlineData("\"salt\":\"OSnG", "\"salt\":\"!!\",\"x\":\"", "base64")]
+    [InlineData("\"data\":\"Ch5M", "\"data\":\"AAAA\",\"x\":\"", "data")]
+    [InlineData("\"created\":\"2026-11-21T10:42:41.262756146Z\"", "\"created\":\"yesterday\"", "created")]
+    public void ParseRejectsUnusableKeyFiles(string find, string replace, string messagePart)
+    {
+        Assert.Contains(find, KeyFileJson);
+        var e = Assert.Throws<InvalidDataException>(() => KeyFile.Parse(Utf8(KeyFileJson.Replace(find, replace, StringComparison.Ordinal))));
+        Assert.Contains(messagePart, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("{\"kdf\":")]
+    [InlineData("not json")]
+    public void ParseRejectsNonObjects(string json)
+    {
+        Assert.Throws<InvalidDataException>(() => KeyFile.Parse(Utf8(json)));
+    }
+}
