@@ -248,8 +248,7 @@ public sealed class Chunker
     {
         const int S = LaneSize;
         if ((d0 & SplitMask) == 0) return i;
-        int r = Scan1(p, i + 1, S, d0, outT, modT, shift);
-        if (r >= 0) return r;
+        int r = -1;
         if ((d1 & SplitMask) == 0) return S + i;
         r = Scan1(p + S, i + 1, S, d1, outT, modT, shift);
         if (r >= 0) return S + r;

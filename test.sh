@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test of Coffre: unit tests, then integration tests against the real restic.
+# Installs what the tests need when it is missing (restic from Debian's packages).
+# In CI (CI=true) a component that cannot be installed is a failure, never a silent skip.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need_apt=()
+command -v restic >/dev/null 2>&1 || need_apt+=(restic)
+[ -e /usr/lib/x86_64-linux-gnu/libzstd.so.1 ] || need_apt+=(libzstd1)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+if ! command -v restic >/dev/null 2>&1; then
+  echo "test.sh: restic is required for the interop tests and could not be installed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+export COFFRE_TEST_SCRYPT=1
+
+dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}
+if [ "$build" != 0 ]; then
+  echo "test.sh: build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+for project in tests/Coffre.Tests tests/Coffre.IntegrationTests; do
+  name=$(basename "$project")
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" "$@" || status=1
+done
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+  f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f))
+done
+if [ "$passed" = 0 ] && [ "$failed" = 0 ]; then failed=1; status=1; fi
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed"
+exit $status
