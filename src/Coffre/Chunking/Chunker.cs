@@ -248,7 +248,8 @@ public sealed class Chunker
     {
         const int S = LaneSize;
         if ((d0 & SplitMask) == 0) return i;
-        int r = -1;
+        int r = Scan1(p, i + 1, S, d0, outT, modT, shift);
+        if (r >= 0) return r;
         if ((d1 & SplitMask) == 0) return S + i;
         r = Scan1(p + S, i + 1, S, d1, outT, modT, shift);
         if (r >= 0) return S + r;
