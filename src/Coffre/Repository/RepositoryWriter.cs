@@ -22,7 +22,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
     private readonly Lock _packLock = new();
     private readonly PackBuilder?[] _builders = new PackBuilder?[2];
     // Full packs waiting for storage. Writers: AddAsync/FlushAsync. Readers: the uploader tasks.
-    private readonly Channel<FinishedPack> _uploads = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(1) { SingleWriter = false });
+    private readonly Channel<FinishedPack> _uploads = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(4) { SingleWriter = false });
     private readonly Task[] _uploaders;
     private readonly List<IndexPack> _pendingIndex = [];
     private int _pendingIndexBlobs;
@@ -72,7 +72,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         PackBuilder? full = null;
         lock (_packLock)
         {
-            var b = _builders[(int)type] ??= new PackBuilder(type);
+            var b = _builders[(int)type] ??= new PackBuilder(type, _repo.Backend.StagingFolder);
             b.Add(id, enc.Buffer.AsSpan(0, enc.Length), enc.UncompressedLength);
             if (b.IsFull)
             {
@@ -127,7 +127,8 @@ public sealed class RepositoryWriter : IAsyncDisposable
         {
             using (pack)
             {
-                await _repo.Backend.SaveAsync(new StorageHandle(FileType.Pack, pack.Id.ToString()), pack.Bytes, _cts.Token).ConfigureAwait(false);
+                pack.Seal();
+                await _repo.Backend.SaveFileAsync(new StorageHandle(FileType.Pack, pack.Id.ToString()), pack.StagingPath, _cts.Token).ConfigureAwait(false);
                 _repo.Index.Add(pack.Id, pack.Blobs);
                 foreach (var b in pack.Blobs) _inFlight.TryRemove(b.Id, out _);
                 bool flush;
@@ -190,6 +191,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (Exception) { /* the failure was already reported by FlushAsync or the caller */ }
         while (_uploads.Reader.TryRead(out var p)) p.Dispose();
+        foreach (var b in _builders) b?.Abandon();
         _cts.Dispose();
         _indexLock.Dispose();
     }

@@ -34,6 +34,18 @@ public interface IStorageBackend
 
     Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct);
 
+    /// <summary>
+    /// Where large objects (packs) are staged while they are written: a folder on the repository's own
+    /// filesystem for a local repository (so storing is a rename), the system temp folder for remote ones.
+    /// </summary>
+    string StagingFolder { get; }
+
+    /// <summary>
+    /// Stores a complete, fsynced staging file under <paramref name="handle"/> and removes the staging file.
+    /// Same atomicity rules as <see cref="SaveAsync"/>.
+    /// </summary>
+    Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct);
+
     /// <summary>Reads a whole object (config, keys, index, snapshots, locks: small objects).</summary>
     Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct);
 

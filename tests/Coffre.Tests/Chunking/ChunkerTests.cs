@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Runtime.Versioning;
 using Coffre.Chunking;
 
 namespace Coffre.Tests.Chunking;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class ChunkerTests
 {
     private static readonly Polynomial FixturePol = new(0x3f8da62e97eccb);

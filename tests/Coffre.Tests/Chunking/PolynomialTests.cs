@@ -1,7 +1,9 @@
+using System.Runtime.Versioning;
 using Coffre.Chunking;
 
 namespace Coffre.Tests.Chunking;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class PolynomialTests
 {
     [Theory]

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Coffre.Chunking;
 
 namespace Coffre.Tests.Chunking;
@@ -6,6 +7,7 @@ namespace Coffre.Tests.Chunking;
 /// A deliberately literal, slow, byte-at-a-time transcription of restic/chunker's state machine (window array,
 /// per-chunk reset sliding in 0x01, MinSize-64 skipped bytes, cut test), used to cross-check <see cref="Chunker"/>.
 /// </summary>
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 internal static class ReferenceChunker
 {
     public static List<int> Split(ReadOnlySpan<byte> data, Polynomial pol)
@@ -78,6 +80,7 @@ internal static class ReferenceChunker
 }
 
 /// <summary>Returns at most <c>max</c> bytes per Read, like a pipe or a slow network stream.</summary>
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 internal sealed class TrickleStream(Stream inner, int max) : Stream
 {
     public override bool CanRead => true;

@@ -1,9 +1,11 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Model;
 using Coffre.Model.Json;
 
 namespace Coffre.Tests.Model;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class GoJsonWriterTests
 {
     private static string Str(string s)
@@ -38,7 +40,7 @@ public class GoJsonWriterTests
         Assert.Equal("\"\\ufffd\\ufffdA\"", Utf8([0xE2, 0x80, 0x41])); // Go: one U+FFFD per bad byte
         Assert.Equal("\"\\ufffd\\ufffd\\ufffd\"", Utf8([0xED, 0xA0, 0x80])); // surrogate
         Assert.Equal("\"\ufffd\"", Utf8([0xEF, 0xBF, 0xBD])); // a real U+FFFD stays raw
-        Assert.Equal("\"\\ufffd\"", Str("\ud800")); // lone UTF-16 surrogate
+        Assert.Equal("\"\ufffd\"", Str("\ud800")); // a lone UTF-16 surrogate is encoded as a real U+FFFD
     }
 
     [Fact]

@@ -1,8 +1,10 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Model.Json;
 
 namespace Coffre.Tests.Model;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class GoQuoteTests
 {
     private static byte[] U(string s) => Encoding.UTF8.GetBytes(s);
@@ -120,5 +122,15 @@ public class GoQuoteTests
     [InlineData(0x1f600, true)]
     [InlineData(0x0301, true)] // combining mark
     [InlineData(0xe000, false)]
+    [InlineData(0x1fae8, true)]  // Unicode 15.0 (Go 1.21+ knows it)
+    [InlineData(0x31ef, false)]  // Unicode 15.1: unassigned for Go
+    [InlineData(0x2ebf0, false)] // Unicode 15.1
+    [InlineData(0x2427, false)]  // Unicode 16.0
+    [InlineData(0x1fae9, false)] // Unicode 16.0
+    [InlineData(0x13460, false)] // Unicode 16.0
+    [InlineData(0x143fa, false)] // Unicode 16.0
+    [InlineData(0x143fb, false)] // unassigned everywhere
+    [InlineData(0x1345f, false)] // unassigned in 15.0 (.NET: Unicode 16 Egyptian hieroglyph block)
+    [InlineData(0x13455, true)]  // Unicode 15.0 combining mark (Mn)
     public void IsPrintMatchesGo(int rune, bool printable) => Assert.Equal(printable, GoQuote.IsPrint(rune));
 }

@@ -1,9 +1,11 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Tests.Repository;
 
 /// <summary>Test vectors of restic-format.md §15 (fixture restic-0.14-vectors, password "test").</summary>
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 internal static class ResticVectors
 {
     public const string Password = "test";

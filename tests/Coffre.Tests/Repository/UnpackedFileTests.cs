@@ -1,8 +1,10 @@
+using System.Runtime.Versioning;
 using Coffre.Repository;
 using static Coffre.Tests.Repository.ResticVectors;
 
 namespace Coffre.Tests.Repository;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class UnpackedFileTests
 {
     [Fact]

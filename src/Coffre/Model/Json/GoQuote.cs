@@ -68,7 +68,10 @@ public static class GoQuote
         Write(output, s[start..]);
     }
 
-    /// <summary>Go's <c>strconv.IsPrint</c>: letters, marks, numbers, punctuation, symbols and U+0020.</summary>
+    /// <summary>
+    /// Go's <c>strconv.IsPrint</c>: letters, marks, numbers, punctuation, symbols (Unicode 15.0.0, as in Go 1.21+)
+    /// and U+0020.
+    /// </summary>
     public static bool IsPrint(int rune)
     {
         if (rune <= 0xFF)
@@ -78,6 +81,7 @@ public static class GoQuote
             return false;
         }
         if (rune > 0x10FFFF || (rune >= 0xD800 && rune <= 0xDFFF)) return false;
+        if (AssignedAfterUnicode15(rune)) return false;
         switch (CharUnicodeInfo.GetUnicodeCategory(rune))
         {
             case UnicodeCategory.UppercaseLetter:
@@ -106,6 +110,38 @@ public static class GoQuote
             default:
                 return false;
         }
+    }
+
+    // Go's unicode tables are Unicode 15.0.0 (Go 1.21 and later); .NET 10 knows Unicode 16.0. These inclusive
+    // ranges are the code points that .NET classifies as printable but that Unicode 15.0 leaves unassigned
+    // (so Go escapes them). Computed by comparing .NET 10's CharUnicodeInfo with Unicode 15.0.0 data; the
+    // two agree on every other code point. Revisit when either side updates its Unicode version.
+    private static ReadOnlySpan<int> NewSinceUnicode15 =>
+    [
+        0x0897, 0x0897, 0x1B4E, 0x1B4F, 0x1B7F, 0x1B7F, 0x1C89, 0x1C8A, 0x2427, 0x2429, 0x2FFC, 0x2FFF,
+        0x31E4, 0x31E5, 0x31EF, 0x31EF, 0xA7CB, 0xA7CD, 0xA7DA, 0xA7DC, 0x105C0, 0x105F3, 0x10D40, 0x10D65,
+        0x10D69, 0x10D85, 0x10D8E, 0x10D8F, 0x10EC2, 0x10EC4, 0x10EFC, 0x10EFC, 0x11380, 0x11389, 0x1138B, 0x1138B,
+        0x1138E, 0x1138E, 0x11390, 0x113B5, 0x113B7, 0x113C0, 0x113C2, 0x113C2, 0x113C5, 0x113C5, 0x113C7, 0x113CA,
+        0x113CC, 0x113D5, 0x113D7, 0x113D8, 0x113E1, 0x113E2, 0x116D0, 0x116E3, 0x11BC0, 0x11BE1, 0x11BF0, 0x11BF9,
+        0x11F5A, 0x11F5A, 0x13460, 0x143FA, 0x16100, 0x16139, 0x16D40, 0x16D79, 0x18CFF, 0x18CFF, 0x1CC00, 0x1CCF9,
+        0x1CD00, 0x1CEB3, 0x1E5D0, 0x1E5FA, 0x1E5FF, 0x1E5FF, 0x1F8B2, 0x1F8BB, 0x1F8C0, 0x1F8C1, 0x1FA89, 0x1FA89,
+        0x1FA8F, 0x1FA8F, 0x1FABE, 0x1FABE, 0x1FAC6, 0x1FAC6, 0x1FADC, 0x1FADC, 0x1FADF, 0x1FADF, 0x1FAE9, 0x1FAE9,
+        0x1FBCB, 0x1FBEF, 0x2EBF0, 0x2EE5D
+    ];
+
+    private static bool AssignedAfterUnicode15(int rune)
+    {
+        var ranges = NewSinceUnicode15;
+        if (rune < ranges[0] || rune > ranges[^1]) return false;
+        int lo = 0, hi = ranges.Length / 2 - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (rune < ranges[2 * mid]) hi = mid - 1;
+            else if (rune > ranges[2 * mid + 1]) lo = mid + 1;
+            else return true;
+        }
+        return false;
     }
 
     private static void AppendEscapedRune(IBufferWriter<byte> output, int r)

@@ -119,6 +119,7 @@ public sealed class KeyFile
     {
         if (Kdf != "scrypt") throw new InvalidDataException($"key file: unsupported kdf '{Kdf}'");
         if (Salt.Length != SaltSize) throw new InvalidDataException($"key file: salt must be {SaltSize} bytes (got {Salt.Length})");
+        if (KeyDerivation.ValidateParameters(N, R, P) is { } error) throw new InvalidDataException("key file: " + error);
         if (Data.Length < CryptoKey.Overhead) return null;
 
         var user = KeyDerivation.Scrypt(password, Salt, N, R, P);

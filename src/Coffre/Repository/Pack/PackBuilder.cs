@@ -1,51 +1,44 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Coffre.Model;
-using Coffre.Model.Json;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Repository.Pack;
 
 /// <summary>
-/// Accumulates sealed blobs of one type into one pack in memory (about 16 MiB), then appends the sealed header.
-/// One builder is filled by one writer at a time; its buffer comes from the array pool and is returned by
-/// <see cref="FinishedPack.Dispose"/> once the pack is stored.
+/// Writes sealed blobs of one type into one pack (about 16 MiB) as they come, into a staging file rather than
+/// memory, hashing as it goes; <see cref="Finish"/> appends the sealed header. Memory stays small however many
+/// packs are in flight. One builder is filled by one writer at a time.
 /// </summary>
 public sealed class PackBuilder
 {
     public const int TargetSize = 16 * 1024 * 1024;
 
-    private byte[] _buffer;
-    private int _length;
+    private readonly FileStream _file;
+    private readonly string _path;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<IndexBlob> _blobs = [];
+    private long _length;
 
-    public PackBuilder(BlobType type)
+    public PackBuilder(BlobType type, string stagingFolder)
     {
         Type = type;
-        _buffer = ArrayPool<byte>.Shared.Rent(TargetSize + (1 << 20));
+        _path = Path.Combine(stagingFolder, $"pack-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
+        _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
     }
 
     public BlobType Type { get; }
-    public int Length => _length;
+    public long Length => _length;
     public int Count => _blobs.Count;
     public bool IsFull => _length >= TargetSize;
 
     /// <summary>Appends one sealed blob (IV || CT || TAG). <paramref name="uncompressedLength"/> is 0 when not compressed.</summary>
     public void Add(BlobId id, ReadOnlySpan<byte> sealedBlob, uint uncompressedLength)
     {
-        Ensure(sealedBlob.Length);
-        sealedBlob.CopyTo(_buffer.AsSpan(_length));
+        _file.Write(sealedBlob);
+        _hash.AppendData(sealedBlob);
         _blobs.Add(new IndexBlob(id, Type, (uint)_length, (uint)sealedBlob.Length, uncompressedLength));
         _length += sealedBlob.Length;
-    }
-
-    private void Ensure(int extra)
-    {
-        if (_length + extra <= _buffer.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + extra));
-        _buffer.AsSpan(0, _length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = bigger;
     }
 
     /// <summary>Seals the header, appends it and its length, and names the pack by the SHA-256 of its bytes.</summary>
@@ -53,42 +46,57 @@ public sealed class PackBuilder
     {
         if (_blobs.Count == 0) throw new InvalidOperationException("a pack needs at least one blob");
         var header = PackHeader.Encode(_blobs);
-        var sealedLen = header.Length + CryptoKey.Overhead;
-        Ensure(sealedLen + 4);
-        key.Seal(header, _buffer.AsSpan(_length, sealedLen));
-        _length += sealedLen;
-        BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_length), (uint)sealedLen);
-        _length += 4;
-        var id = BlobId.Hash(_buffer.AsSpan(0, _length));
-        var pack = new FinishedPack(id, Type, _buffer, _length, [.. _blobs]);
-        _buffer = [];
-        return pack;
+        var tail = new byte[header.Length + CryptoKey.Overhead + 4];
+        key.Seal(header, tail.AsSpan(0, header.Length + CryptoKey.Overhead));
+        BinaryPrimitives.WriteUInt32LittleEndian(tail.AsSpan(tail.Length - 4), (uint)(header.Length + CryptoKey.Overhead));
+        _file.Write(tail);
+        _hash.AppendData(tail);
+        _length += tail.Length;
+        var id = new BlobId(_hash.GetHashAndReset());
+        _hash.Dispose();
+        return new FinishedPack(id, Type, _file, _path, _length, [.. _blobs]);
+    }
+
+    /// <summary>Drops an unfinished pack (on failure or cancellation).</summary>
+    public void Abandon()
+    {
+        _file.Dispose();
+        _hash.Dispose();
+        try { File.Delete(_path); } catch (IOException) { }
     }
 }
 
-/// <summary>A complete pack ready to store: its ID, bytes and the index entries it carries.</summary>
+/// <summary>A complete pack in its staging file, ready to store under its ID; disposing deletes what is left of it.</summary>
 public sealed class FinishedPack : IDisposable
 {
-    private byte[]? _buffer;
+    private readonly FileStream _file;
 
-    internal FinishedPack(BlobId id, BlobType type, byte[] buffer, int length, IReadOnlyList<IndexBlob> blobs)
+    internal FinishedPack(BlobId id, BlobType type, FileStream file, string path, long length, IReadOnlyList<IndexBlob> blobs)
     {
         Id = id;
         Type = type;
-        _buffer = buffer;
+        _file = file;
+        StagingPath = path;
         Length = length;
         Blobs = blobs;
     }
 
     public BlobId Id { get; }
     public BlobType Type { get; }
-    public int Length { get; }
+    public string StagingPath { get; }
+    public long Length { get; }
     public IReadOnlyList<IndexBlob> Blobs { get; }
-    public ReadOnlyMemory<byte> Bytes => _buffer is null ? throw new ObjectDisposedException(nameof(FinishedPack)) : _buffer.AsMemory(0, Length);
+
+    /// <summary>Makes the staged bytes durable and closes the file, before the backend takes it.</summary>
+    public void Seal()
+    {
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+    }
 
     public void Dispose()
     {
-        var b = Interlocked.Exchange(ref _buffer, null);
-        if (b is { Length: > 0 }) ArrayPool<byte>.Shared.Return(b);
+        _file.Dispose();
+        try { File.Delete(StagingPath); } catch (IOException) { }
     }
 }

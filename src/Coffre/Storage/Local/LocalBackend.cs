@@ -48,6 +48,29 @@ public sealed class LocalBackend : IStorageBackend
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
+    /// <summary>Packs are staged in data/ itself: storing one is then a rename within one filesystem.</summary>
+    public string StagingFolder
+    {
+        get
+        {
+            var dir = Path.Combine(Root, "data");
+            if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
+            return dir;
+        }
+    }
+
+    public Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
+    {
+        var final = PathOf(handle);
+        var dir = Path.GetDirectoryName(final)!;
+        if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
+        if (File.Exists(final)) throw new IOException($"{handle} already exists in {Root}");
+        File.Move(stagingPath, final);
+        Posix.FsyncDirectory(UnixPath.FromString(dir));
+        File.SetUnixFileMode(final, UnixFileMode.UserRead);
+        return Task.CompletedTask;
+    }
+
     public async Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         var final = PathOf(handle);

@@ -11,6 +11,14 @@ public sealed class MemoryBackend : IStorageBackend
 
     public string Location => "memory";
 
+    public string StagingFolder => Path.GetTempPath();
+
+    public async Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
+    {
+        await SaveAsync(handle, await File.ReadAllBytesAsync(stagingPath, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        File.Delete(stagingPath);
+    }
+
     public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(_objects.ContainsKey(StorageHandle.Config));
 
     public Task CreateAsync(CancellationToken ct)

@@ -1,9 +1,11 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Repository.Compression;
 using static Coffre.Tests.Repository.ResticVectors;
 
 namespace Coffre.Tests.Repository.Compression;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class ZstdTests
 {
     private static byte[] RoundTrip(byte[] data)

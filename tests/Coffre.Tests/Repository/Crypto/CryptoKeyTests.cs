@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Tests.Repository.Crypto;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class CryptoKeyTests
 {
     private static readonly CryptoKey Key = CryptoKey.NewRandom();

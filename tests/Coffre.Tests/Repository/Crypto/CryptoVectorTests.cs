@@ -1,9 +1,11 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using Coffre.Repository.Crypto;
 using static Coffre.Tests.Repository.ResticVectors;
 
 namespace Coffre.Tests.Repository.Crypto;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class CryptoVectorTests
 {
     [Fact]

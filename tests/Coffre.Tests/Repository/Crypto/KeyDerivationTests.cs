@@ -1,7 +1,9 @@
+using System.Runtime.Versioning;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Tests.Repository.Crypto;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class KeyDerivationTests
 {
     [Fact]

@@ -1,8 +1,10 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Repository.Keys;
 
 namespace Coffre.Tests.Repository.Keys;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class GoTimeTextTests
 {
     [Theory]

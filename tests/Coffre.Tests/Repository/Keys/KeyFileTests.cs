@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text;
 using Coffre.Repository.Crypto;
 using Coffre.Repository.Keys;
@@ -5,6 +6,7 @@ using static Coffre.Tests.Repository.ResticVectors;
 
 namespace Coffre.Tests.Repository.Keys;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class KeyFileTests
 {
     [Fact]

@@ -1,9 +1,11 @@
+using System.Runtime.Versioning;
 using Coffre.Repository.Crypto;
 using Coffre.Repository.Keys;
 using static Coffre.Tests.Repository.ResticVectors;
 
 namespace Coffre.Tests.Repository.Keys;
 
+[SupportedOSPlatform("linux")] // Coffre is Linux-only (assembly attribute)
 public class MasterKeyJsonTests
 {
     [Fact]
