@@ -65,6 +65,9 @@ def main():
     p("%s; page cache dropped before every run: %s; load average at start %s, at end %s"
       % ("median of %d runs per step, order alternated" % repeat if repeat > 1 else "1 run per step, coffre first",
          info.get("drop_caches", "?"), info.get("load_start", "?"), info.get("load_end", "?")))
+    busy = info.get("busy_runs", "?")
+    if busy not in ("0", "?"):
+        p("WARNING: %s run(s) started while other processes kept the CPUs busy: figures are not reliable" % busy)
     p("")
     hdr = ("step", "coffre s", "restic s", "ratio", "coffre MB/s", "restic MB/s",
            "coffre RSS MiB", "restic RSS MiB", "RSS ratio")

@@ -9,6 +9,8 @@
 #   --out FILE   where the table is written besides stdout
 #                (default: bench/results/latest.txt, or bench/results/latest-small.txt with --small)
 #   --keep       keep the restored trees (by default they are deleted once verified)
+#   --no-wait-idle  do not wait for the machine to be idle before each measured run (by default a run
+#                waits, up to 5 minutes, until other processes use less than 15% of the CPUs)
 #
 # Steps, each timed with /usr/bin/time (wall time, peak RSS) with the page cache dropped before every run:
 #   1 first backup of DIR/media and DIR/db into a fresh repository
@@ -22,7 +24,7 @@ umask 022
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
-SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0
+SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0 WAIT_IDLE=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --small) SMALL=1; shift;;
@@ -33,7 +35,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2;;
     --out=*) OUT="${1#*=}"; shift;;
     --keep) KEEP=1; shift;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    --no-wait-idle) WAIT_IDLE=0; shift;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -146,10 +149,32 @@ log "dataset: $(ds_files) files, $(ds_bytes) bytes (created in $((SECONDS - t0))
 drop_caches() { sync; { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null || true; }
 if { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then info drop_caches yes; else info drop_caches "no (not permitted)"; fi
 
+# The machine is shared (builds, tests): before each run wait until the CPUs are idle, so that both
+# tools are measured alone.  Busy = non-idle, non-iowait share of all CPUs over one second.
+cpu_busy_pct() {
+  local a b
+  a=($(head -n1 /proc/stat)); sleep 1; b=($(head -n1 /proc/stat))
+  local i total=0 idle=0
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  idle=$((b[4] - a[4] + b[5] - a[5]))
+  echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
+}
+BUSY_RUNS=0
+wait_idle() {
+  [[ $WAIT_IDLE == 1 ]] || return 0
+  local waited=0 busy
+  while busy=$(cpu_busy_pct); (( busy >= 15 )); do
+    (( waited == 0 )) && log "  machine busy (${busy}% CPU used by others): waiting for it to be idle"
+    waited=$((waited + 1))
+    if (( waited >= 300 )); then log "  still busy after 5 minutes: measuring anyway"; BUSY_RUNS=$((BUSY_RUNS + 1)); return 0; fi
+  done
+}
+
 # measure STEP TOOL REP cmd...   -> one line in $MEAS: step tool rep rc wall_s maxrss_kib user_s sys_s
 measure() {
   local step=$1 tool=$2 rep=$3; shift 3
   local base="$LOGS/$step-$tool-$rep" rc=0
+  wait_idle
   drop_caches
   /usr/bin/time -f '%e %M %U %S' -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
   local t; t=$(tail -n1 "$base.time")
@@ -259,6 +284,7 @@ done
 
 # ---------------------------------------------------------------- report
 info load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+info busy_runs "$([[ $WAIT_IDLE == 1 ]] && echo $BUSY_RUNS || echo 'not checked')"
 mkdir -p "$(dirname "$OUT")"
 python3 "$HERE/report.py" "$MEAS" "$INFO" | tee "$OUT"
 log "table written to $OUT; logs in $LOGS"

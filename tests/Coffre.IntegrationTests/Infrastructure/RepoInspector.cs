@@ -19,7 +19,7 @@ internal static class RepoInspector
 
     public static List<string> Names(string repository, string folder) =>
         Directory.Exists(Path.Combine(repository, folder))
-            ? [.. Directory.EnumerateFiles(Path.Combine(repository, folder), "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal)!]
+            ? [.. Directory.EnumerateFiles(Path.Combine(repository, folder), "*", SearchOption.AllDirectories).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)]
             : [];
 
     public static List<string> Snapshots(string repository) => Names(repository, "snapshots");

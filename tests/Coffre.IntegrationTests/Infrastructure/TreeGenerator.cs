@@ -116,8 +116,10 @@ internal static class TreeGenerator
             timed.Add(B("pipe"));
         }
 
+        Dir(B("deep"));
+        Dir(B("deep/a"), 0x1C0);
+        Dir(B("deep/a/b"), 0x1F8 /* 0770 */);
         Dir(B("deep/a/b/c"));
-        dirs.AddRange([B("deep"), B("deep/a"), B("deep/a/b")]);
         File(B("deep/a/b/c/leaf.txt"), "deep down\n");
 
         WriteRandom(P(B("big.bin")), options.BigFileSize, options.Seed);

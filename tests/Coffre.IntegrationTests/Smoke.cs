@@ -1,1 +1,0 @@
-namespace Coffre.IntegrationTests; public class Smoke { [Fact] public void Runs() => Assert.True(true); }
