@@ -17,7 +17,7 @@ public static class BlobCodec
     public readonly record struct Encoded(byte[] Buffer, int Length, uint UncompressedLength);
 
     /// <summary>
-    /// Compresses (when it helps or for trees, always, as restic does in v2) and seals. Empty blobs stay
+    /// Compresses (when it makes the blob smaller) and seals. Empty blobs stay
     /// uncompressed: an uncompressed length of 0 means "not compressed" in the format.
     /// </summary>
     public static Encoded Encode(CryptoKey key, ReadOnlySpan<byte> plain, bool compress)
@@ -32,6 +32,8 @@ public static class BlobCodec
         try
         {
             var zlen = Zstd.Compress(plain, zbuf);
+            // Incompressible data (photos, archives) is stored as is: same size, no decompression on restore.
+            if (zlen >= plain.Length) return Encode(key, plain, compress: false);
             var outBuf = ArrayPool<byte>.Shared.Rent(zlen + CryptoKey.Overhead);
             key.Seal(zbuf.AsSpan(0, zlen), outBuf.AsSpan(0, zlen + CryptoKey.Overhead));
             return new Encoded(outBuf, zlen + CryptoKey.Overhead, (uint)plain.Length);
