@@ -17,8 +17,9 @@ internal static class LsCommand
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             repo.EnsureIndexComplete();
             var entry = await repo.FindSnapshotAsync(pr.GetValue(snapshot)!, ct);
-            var prefix = (pr.GetValue(path) ?? "/").TrimEnd('/');
-            if (!prefix.StartsWith('/')) prefix = "/" + prefix;
+            // "" means the whole snapshot; otherwise an absolute path inside it, without a trailing slash.
+            var prefix = (pr.GetValue(path) ?? "").TrimEnd('/');
+            if (prefix.Length > 0 && !prefix.StartsWith('/')) prefix = "/" + prefix;
             var json = pr.GetValue(GlobalOptions.Json);
             var found = false;
             await foreach (var (p, node) in TreeWalker.WalkAsync(repo, entry.Snapshot.Tree, ct))
