@@ -30,7 +30,8 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
     {
         var start = clock.GetLocalNow();
         _excludes = new ExcludeMatcher(options.Excludes);
-        var targets = ResolveTargets(options.Paths);
+        var resolved = ResolveTargets(options.Paths);
+        var targets = resolved.Select(t => t.FullPath).ToList();
         var paths = targets.Select(t => Encoding.UTF8.GetString(t)).Order(StringComparer.Ordinal).ToList();
         var hostname = options.Hostname ?? Posix.GetHostName();
         var parent = options.UseParent ? await FindParentAsync(hostname, paths, ct).ConfigureAwait(false) : null;
@@ -70,7 +71,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         try
         {
             Task<Node?> rootTask;
-            try { rootTask = await WalkRootAsync(targets, parentRoot, token).ConfigureAwait(false); }
+            try { rootTask = await WalkRootAsync(resolved, parentRoot, token).ConfigureAwait(false); }
             finally { _files.Writer.TryComplete(); }
             try { await Task.WhenAll(fileWorkers).ConfigureAwait(false); }
             finally { chunks.Writer.TryComplete(); }
@@ -118,18 +119,29 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         lock (_errors) _errors.Add(e);
     }
 
-    private static List<byte[]> ResolveTargets(IReadOnlyList<string> paths)
+    /// <summary>
+    /// Where each target is read from, and where it goes in the snapshot's tree. As in restic, an absolute
+    /// path keeps all its elements (<c>/srv/app/media</c> → srv/app/media) and a relative one keeps its own
+    /// (<c>media</c> → media; <c>../x/media</c> → x/media), while the snapshot records absolute paths.
+    /// </summary>
+    private static List<Target> ResolveTargets(IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) throw new CoffreException("nothing to back up: give at least one path");
-        var list = new List<byte[]>();
+        var list = new List<Target>();
         foreach (var p in paths)
         {
             var full = UnixPath.GetFullPath(p);
             if (!Posix.Exists(full)) throw new CoffreException($"{p} does not exist: check the path to back up");
-            if (!list.Any(x => x.AsSpan().SequenceEqual(full))) list.Add(full);
+            if (list.Any(x => x.FullPath.AsSpan().SequenceEqual(full))) continue;
+            var fullElements = UnixPath.Split(full);
+            var kept = p.StartsWith('/') ? fullElements.Count : UnixPath.Split(UnixPath.GetFullPath("/" + p)).Count;
+            list.Add(new Target(full, fullElements, fullElements.Count - kept));
         }
         return list;
     }
+
+    /// <summary>A target: its absolute path, its elements, and how many leading elements the tree leaves out.</summary>
+    private sealed record Target(byte[] FullPath, List<byte[]> Elements, int Skipped);
 
     private async Task<SnapshotEntry?> FindParentAsync(string hostname, List<string> paths, CancellationToken ct)
     {
@@ -141,20 +153,20 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
     /// The root tree mirrors the targets as absolute paths: <c>/a/b/c</c> gives root -> a -> b -> c, the
     /// intermediate folders carrying their real metadata and only the children that lead to a target.
     /// </summary>
-    private async Task<Task<Node?>> WalkRootAsync(List<byte[]> targets, List<Node>? parentRoot, CancellationToken ct)
+    private async Task<Task<Node?>> WalkRootAsync(List<Target> targets, List<Node>? parentRoot, CancellationToken ct)
     {
         var trie = new PathTrie();
-        foreach (var t in targets) trie.Add(UnixPath.Split(t));
+        foreach (var t in targets) trie.Add(t.Elements, t.Skipped);
         var rootNode = new Node { Name = [], Type = NodeType.Dir };
-        return await WalkTrieAsync(trie, [(byte)'/'], rootNode, parentRoot, ct).ConfigureAwait(false);
+        return await WalkTrieAsync(trie, rootNode, parentRoot, ct).ConfigureAwait(false);
     }
 
-    private async Task<Task<Node?>> WalkTrieAsync(PathTrie trie, byte[] path, Node dirNode, List<Node>? previous, CancellationToken ct)
+    private async Task<Task<Node?>> WalkTrieAsync(PathTrie trie, Node dirNode, List<Node>? previous, CancellationToken ct)
     {
         var kids = new List<Task<Node?>>();
         foreach (var (name, child) in trie.Children.OrderBy(c => c.Key, ByteNameComparer.Instance))
         {
-            var childPath = UnixPath.Join(path, name);
+            var childPath = child.FullPath;
             var prev = Find(previous, name);
             if (child.IsTarget)
             {
@@ -166,7 +178,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             catch (PosixException e) { AddError(new SourceError(UnixPath.ToDisplay(childPath), e.Message)); continue; }
             var node = NodeFactory.FromStatus(name, st, childPath);
             var prevChildren = prev?.Subtree is { } sub ? await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false) : null;
-            kids.Add(await WalkTrieAsync(child, childPath, node, prevChildren, ct).ConfigureAwait(false));
+            kids.Add(await WalkTrieAsync(child, node, prevChildren, ct).ConfigureAwait(false));
         }
         return FinishDirAsync(dirNode, kids, ct);
     }

@@ -5,18 +5,35 @@ internal sealed class PathTrie
 {
     public Dictionary<byte[], PathTrie> Children { get; } = new(ByteArrayComparer.Instance);
     public bool IsTarget { get; private set; }
+    /// <summary>The real absolute path this tree element is read from.</summary>
+    public byte[] FullPath { get; private set; } = [(byte)'/'];
 
-    public void Add(List<byte[]> elements)
+    /// <summary>Adds a target: its absolute path's elements, of which the first <paramref name="skipped"/> stay out of the tree.</summary>
+    public void Add(List<byte[]> elements, int skipped)
     {
         var node = this;
-        foreach (var e in elements)
+        var real = new List<byte[]>(elements.Take(skipped));
+        foreach (var e in elements.Skip(skipped))
         {
             if (node.IsTarget) return; // an ancestor is already backed up whole
-            if (!node.Children.TryGetValue(e, out var next)) node.Children[e] = next = new PathTrie();
+            real.Add(e);
+            if (!node.Children.TryGetValue(e, out var next))
+                node.Children[e] = next = new PathTrie { FullPath = Join(real) };
             node = next;
         }
         node.IsTarget = true;
         node.Children.Clear();
+    }
+
+    private static byte[] Join(List<byte[]> elements)
+    {
+        var path = new List<byte>();
+        foreach (var e in elements)
+        {
+            path.Add((byte)'/');
+            path.AddRange(e);
+        }
+        return [.. path];
     }
 }
 
