@@ -46,6 +46,8 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         _files = Channel.CreateBounded<FileJob>(new BoundedChannelOptions(256) { SingleWriter = true });
         // chunks: the file workers write, the blob workers read.
         var chunks = Channel.CreateBounded<ChunkJob>(new BoundedChannelOptions(4) { SingleReader = false });
+        // Chunk buffers: one being filled per file worker, one being encoded per blob worker, two queued.
+        var buffers = new ChunkBufferPool(options.FileWorkers + options.BlobWorkers + 2);
 
         Exception? firstFailure = null;
         async Task Guard(Func<Task> body)
@@ -61,10 +63,10 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
 
         var scanner = Task.Run(() => Scan(targets, progress, token), token);
         var fileWorkers = Enumerable.Range(0, options.FileWorkers)
-            .Select(_ => Task.Run(() => Guard(() => new FileSaver(writer, repo.Polynomial, chunks.Writer, progress, AddError).RunAsync(_files.Reader, token)), token))
+            .Select(_ => Task.Run(() => Guard(() => new FileSaver(writer, repo.Polynomial, buffers, chunks.Writer, progress, AddError).RunAsync(_files.Reader, token)), token))
             .ToArray();
         var blobWorkers = Enumerable.Range(0, options.BlobWorkers)
-            .Select(_ => Task.Run(() => Guard(() => new BlobSaver(repo, writer).RunAsync(chunks.Reader, token)), token))
+            .Select(_ => Task.Run(() => Guard(() => new BlobSaver(repo, writer, buffers).RunAsync(chunks.Reader, token)), token))
             .ToArray();
 
         Node root;

@@ -6,18 +6,18 @@ using Coffre.Repository.Pack;
 
 namespace Coffre.Archiver;
 
-/// <summary>One blob worker: compresses and seals new chunks, then appends them to the data pack.</summary>
-internal sealed class BlobSaver(Repository.Repository repo, RepositoryWriter writer)
+/// <summary>One blob worker: compresses and seals new chunks into its own buffers, then appends them to the data pack.</summary>
+internal sealed class BlobSaver(Repository.Repository repo, RepositoryWriter writer, ChunkBufferPool buffers)
 {
     public async Task RunAsync(ChannelReader<ChunkJob> chunks, CancellationToken ct)
     {
+        var own = new BlobCodec.EncodeBuffers();
         await foreach (var chunk in chunks.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            BlobCodec.Encoded enc;
-            try { enc = BlobCodec.Encode(repo.Key, chunk.Buffer.AsSpan(0, chunk.Length), compress: true); }
-            finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
-            try { await writer.AddEncodedAsync(BlobType.Data, chunk.Id, enc, chunk.Length, ct).ConfigureAwait(false); }
-            finally { ArrayPool<byte>.Shared.Return(enc.Buffer); }
+            (int Length, uint UncompressedLength) enc;
+            try { enc = BlobCodec.Encode(repo.Key, chunk.Buffer.AsSpan(0, chunk.Length), own); }
+            finally { buffers.Return(chunk.Buffer); }
+            await writer.AddEncodedAsync(BlobType.Data, chunk.Id, own.Sealed.AsMemory(0, enc.Length), enc.UncompressedLength, chunk.Length, ct).ConfigureAwait(false);
         }
     }
 }

@@ -11,25 +11,30 @@ namespace Coffre.Archiver;
 /// One file worker: reads a file, cuts it into chunks with the repository's chunker, hashes each chunk, and
 /// hands the chunks the repository does not have yet to the blob workers. Keeps one 8 MiB chunk buffer.
 /// </summary>
-internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, ChannelWriter<ChunkJob> blobs, BackupProgress progress, Action<SourceError> onError)
+internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, ChunkBufferPool buffers, ChannelWriter<ChunkJob> blobs, BackupProgress progress, Action<SourceError> onError)
 {
     private readonly Chunker _chunker = new(polynomial);
 
     public async Task RunAsync(ChannelReader<FileJob> files, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Chunker.MaxSize);
+        await foreach (var job in files.ReadAllAsync(ct).ConfigureAwait(false))
+            job.Done.TrySetResult(await SaveAsync(job, ct).ConfigureAwait(false));
+    }
+
+    private async Task<Node?> SaveAsync(FileJob job, CancellationToken ct)
+    {
+        var buffer = await buffers.RentAsync(ct).ConfigureAwait(false);
         try
         {
-            await foreach (var job in files.ReadAllAsync(ct).ConfigureAwait(false))
-                job.Done.TrySetResult(await SaveAsync(job, buffer, ct).ConfigureAwait(false));
+            return await SaveAsync(job, () => buffer, b => buffer = b, ct).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            buffers.Return(buffer);
         }
     }
 
-    private async Task<Node?> SaveAsync(FileJob job, byte[] buffer, CancellationToken ct)
+    private async Task<Node?> SaveAsync(FileJob job, Func<byte[]> current, Action<byte[]> replace, CancellationToken ct)
     {
         var content = new List<BlobId>();
         long total = 0;
@@ -40,17 +45,18 @@ internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, 
             using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
             _chunker.Reset(stream);
             int n;
-            while ((n = _chunker.Next(buffer)) > 0)
+            while ((n = _chunker.Next(current())) > 0)
             {
                 ct.ThrowIfCancellationRequested();
+                var buffer = current();
                 var id = BlobId.Hash(buffer.AsSpan(0, n));
                 content.Add(id);
                 total += n;
                 progress.AddBytes(n);
                 if (!writer.TryReserve(id)) continue;
-                var copy = ArrayPool<byte>.Shared.Rent(n);
-                buffer.AsSpan(0, n).CopyTo(copy);
-                await blobs.WriteAsync(new ChunkJob(id, copy, n), ct).ConfigureAwait(false);
+                // The chunk leaves in its buffer; the next chunk gets another one.
+                replace(await buffers.RentAsync(ct).ConfigureAwait(false));
+                await blobs.WriteAsync(new ChunkJob(id, buffer, n), ct).ConfigureAwait(false);
             }
         }
         catch (IOException e)

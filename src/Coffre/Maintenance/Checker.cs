@@ -179,7 +179,7 @@ public sealed class Checker(Repository.Repository repo)
             try
             {
                 BlobCodec.Decode(repo.Key, bytes.AsSpan((int)b.Offset, (int)b.Length), b, out var plain);
-                System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+                BufferPool.Instance.Return(plain);
             }
             catch (InvalidDataException e) { return e.Message; }
         }

@@ -146,7 +146,7 @@ public sealed class Repository
     {
         if (!Index.TryGetEntry(id, out var packId, out var entry))
             throw new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
-        var sealedBuf = System.Buffers.ArrayPool<byte>.Shared.Rent((int)entry.Length);
+        var sealedBuf = BufferPool.Instance.Rent((int)entry.Length);
         try
         {
             var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, sealedBuf.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
@@ -156,7 +156,7 @@ public sealed class Repository
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(sealedBuf);
+            BufferPool.Instance.Return(sealedBuf);
         }
     }
 
@@ -164,7 +164,7 @@ public sealed class Repository
     {
         var (buf, len) = await ReadBlobAsync(id, ct).ConfigureAwait(false);
         try { return TreeJson.Parse(buf.AsSpan(0, len)); }
-        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buf); }
+        finally { BufferPool.Instance.Return(buf); }
     }
 
     public async Task<List<SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct)

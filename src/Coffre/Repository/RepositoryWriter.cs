@@ -61,19 +61,23 @@ public sealed class RepositoryWriter : IAsyncDisposable
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(enc.Buffer);
+            BufferPool.Instance.Return(enc.Buffer);
         }
         return true;
     }
 
     /// <summary>Appends an encoded blob (reserved with <see cref="TryReserve"/>) to its type's pack.</summary>
-    public async ValueTask AddEncodedAsync(BlobType type, BlobId id, BlobCodec.Encoded enc, int plainLength, CancellationToken ct)
+    public ValueTask AddEncodedAsync(BlobType type, BlobId id, BlobCodec.Encoded enc, int plainLength, CancellationToken ct) =>
+        AddEncodedAsync(type, id, enc.Buffer.AsMemory(0, enc.Length), enc.UncompressedLength, plainLength, ct);
+
+    /// <summary>Appends a sealed blob (reserved with <see cref="TryReserve"/>) to its type's pack.</summary>
+    public async ValueTask AddEncodedAsync(BlobType type, BlobId id, ReadOnlyMemory<byte> sealedBlob, uint uncompressedLength, int plainLength, CancellationToken ct)
     {
         PackBuilder? full = null;
         lock (_packLock)
         {
             var b = _builders[(int)type] ??= new PackBuilder(type, _repo.Backend.StagingFolder);
-            b.Add(id, enc.Buffer.AsSpan(0, enc.Length), enc.UncompressedLength);
+            b.Add(id, sealedBlob.Span, uncompressedLength);
             if (b.IsFull)
             {
                 full = b;
@@ -83,7 +87,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         if (type == BlobType.Data) Interlocked.Increment(ref _dataBlobs);
         else Interlocked.Increment(ref _treeBlobs);
         Interlocked.Add(ref _dataAdded, plainLength);
-        Interlocked.Add(ref _dataAddedPacked, enc.Length);
+        Interlocked.Add(ref _dataAddedPacked, sealedBlob.Length);
         if (full is not null) await EnqueueAsync(full, ct).ConfigureAwait(false);
     }
 

@@ -186,7 +186,7 @@ public sealed class Restorer(Repository.Repository repo)
         {
             var (buf, len) = await repo.ReadBlobAsync(w.Blob, ct).ConfigureAwait(false);
             try { await RandomAccess.WriteAsync(w.File.Handle, buf.AsMemory(0, len), w.Offset, ct).ConfigureAwait(false); }
-            finally { ArrayPool<byte>.Shared.Return(buf); }
+            finally { BufferPool.Instance.Return(buf); }
             Interlocked.Add(ref _bytes, len);
             progress.Bytes(len);
             if (!w.File.BlobWritten()) continue;

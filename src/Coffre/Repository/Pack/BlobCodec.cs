@@ -13,6 +13,13 @@ namespace Coffre.Repository.Pack;
 /// </summary>
 public static class BlobCodec
 {
+    /// <summary>One worker's encoding buffers, big enough for any chunk (8 MiB).</summary>
+    public sealed class EncodeBuffers
+    {
+        public byte[] Compressed { get; } = GC.AllocateUninitializedArray<byte>(Zstd.CompressBound(Chunking.Chunker.MaxSize));
+        public byte[] Sealed { get; } = GC.AllocateUninitializedArray<byte>(Zstd.CompressBound(Chunking.Chunker.MaxSize) + CryptoKey.Overhead);
+    }
+
     /// <summary>An encoded blob: <c>Buffer[0..Length)</c> is the sealed box; return Buffer to the pool.</summary>
     public readonly record struct Encoded(byte[] Buffer, int Length, uint UncompressedLength);
 
@@ -24,24 +31,44 @@ public static class BlobCodec
     {
         if (!compress || plain.Length == 0)
         {
-            var raw = ArrayPool<byte>.Shared.Rent(plain.Length + CryptoKey.Overhead);
+            var raw = BufferPool.Instance.Rent(plain.Length + CryptoKey.Overhead);
             key.Seal(plain, raw.AsSpan(0, plain.Length + CryptoKey.Overhead));
             return new Encoded(raw, plain.Length + CryptoKey.Overhead, 0);
         }
-        var zbuf = ArrayPool<byte>.Shared.Rent(Zstd.CompressBound(plain.Length));
+        var zbuf = BufferPool.Instance.Rent(Zstd.CompressBound(plain.Length));
         try
         {
             var zlen = Zstd.Compress(plain, zbuf);
             // Incompressible data (photos, archives) is stored as is: same size, no decompression on restore.
             if (zlen >= plain.Length) return Encode(key, plain, compress: false);
-            var outBuf = ArrayPool<byte>.Shared.Rent(zlen + CryptoKey.Overhead);
+            var outBuf = BufferPool.Instance.Rent(zlen + CryptoKey.Overhead);
             key.Seal(zbuf.AsSpan(0, zlen), outBuf.AsSpan(0, zlen + CryptoKey.Overhead));
             return new Encoded(outBuf, zlen + CryptoKey.Overhead, (uint)plain.Length);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(zbuf);
+            BufferPool.Instance.Return(zbuf);
         }
+    }
+
+    /// <summary>
+    /// Compresses and seals into a worker's own buffers (sized for the largest chunk), for the hot path: no pool,
+    /// so memory stays fixed whatever the mix of chunk sizes. Returns the sealed length and the uncompressed
+    /// length to record (0 when stored uncompressed); the sealed box is <c>buffers.Sealed[0..length)</c>.
+    /// </summary>
+    public static (int Length, uint UncompressedLength) Encode(CryptoKey key, ReadOnlySpan<byte> plain, EncodeBuffers buffers)
+    {
+        if (plain.Length > 0)
+        {
+            var zlen = Zstd.Compress(plain, buffers.Compressed);
+            if (zlen < plain.Length)
+            {
+                key.Seal(buffers.Compressed.AsSpan(0, zlen), buffers.Sealed.AsSpan(0, zlen + CryptoKey.Overhead));
+                return (zlen + CryptoKey.Overhead, (uint)plain.Length);
+            }
+        }
+        key.Seal(plain, buffers.Sealed.AsSpan(0, plain.Length + CryptoKey.Overhead));
+        return (plain.Length + CryptoKey.Overhead, 0);
     }
 
     /// <summary>
@@ -52,7 +79,7 @@ public static class BlobCodec
     {
         var ctLen = sealedBlob.Length - CryptoKey.Overhead;
         if (ctLen < 0) throw new InvalidDataException($"blob {entry.Id.ToShortString()} is truncated");
-        var ct = ArrayPool<byte>.Shared.Rent(Math.Max(ctLen, 1));
+        var ct = BufferPool.Instance.Rent(Math.Max(ctLen, 1));
         byte[]? result = null;
         try
         {
@@ -67,7 +94,7 @@ public static class BlobCodec
             }
             else
             {
-                result = ArrayPool<byte>.Shared.Rent((int)entry.UncompressedLength);
+                result = BufferPool.Instance.Rent((int)entry.UncompressedLength);
                 try { plainLen = Zstd.Decompress(ct.AsSpan(0, ctLen), result.AsSpan(0, (int)entry.UncompressedLength)); }
                 catch (InvalidDataException e) { throw new InvalidDataException($"blob {entry.Id.ToShortString()} does not decompress: {e.Message}", e); }
                 if (plainLen != entry.UncompressedLength)
@@ -83,8 +110,8 @@ public static class BlobCodec
         }
         finally
         {
-            if (ct is not null) ArrayPool<byte>.Shared.Return(ct);
-            if (result is not null) ArrayPool<byte>.Shared.Return(result);
+            if (ct is not null) BufferPool.Instance.Return(ct);
+            if (result is not null) BufferPool.Instance.Return(result);
         }
     }
 }

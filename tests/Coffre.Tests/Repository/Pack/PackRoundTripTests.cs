@@ -41,7 +41,7 @@ public class PackRoundTripTests
             var b = header[i];
             var n = BlobCodec.Decode(key, bytes.AsSpan((int)b.Offset, (int)b.Length), b, out var plain);
             Assert.Equal(plains[i], plain.AsSpan(0, n).ToArray());
-            System.Buffers.ArrayPool<byte>.Shared.Return(plain);
+            BufferPool.Instance.Return(plain);
         }
         bytes[header[1].Offset + 40] ^= 1;
         Assert.Throws<InvalidDataException>(() => BlobCodec.Decode(key, bytes.AsSpan((int)header[1].Offset, (int)header[1].Length), header[1], out _));
