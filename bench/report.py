@@ -2,7 +2,8 @@
 """Turns bench/run.sh's measurements into the comparison table.
 
 usage: report.py MEASUREMENTS.tsv INFO.tsv
-  MEASUREMENTS.tsv: step tool rep exit_code wall_s maxrss_KiB user_s sys_s   (one line per measured run)
+  MEASUREMENTS.tsv: step tool rep exit_code wall_s maxrss_KiB user_s sys_s busy   (one line per measured run;
+                    busy=1: the run started while other processes kept the CPUs busy)
   INFO.tsv:         key value   (dataset sizes, versions, repository sizes) and
                     verify tool rep content metadata
 """
@@ -18,12 +19,14 @@ MB = 1e6
 
 
 def load(meas_path, info_path):
-    runs = {}
+    runs, busy = {}, []
     for line in open(meas_path):
         f = line.rstrip("\n").split("\t")
         if len(f) < 8:
             continue
-        step, tool, _rep, rc, wall, rss, user, sys_ = f[:8]
+        step, tool, rep, rc, wall, rss, user, sys_ = f[:8]
+        if len(f) > 8 and f[8] == "1":
+            busy.append("step %s %s #%s" % (step, tool, rep))
         runs.setdefault((step, tool), []).append(
             dict(rc=int(rc), wall=float(wall), rss=int(rss) / 1024, cpu=float(user) + float(sys_)))
     info, verify = {}, {}
@@ -33,6 +36,7 @@ def load(meas_path, info_path):
             verify.setdefault(f[1], []).append((f[3], f[4]))
         elif len(f) >= 2:
             info[f[0]] = f[1]
+    info["busy_list"] = ", ".join(busy)
     return runs, info, verify
 
 
@@ -67,7 +71,8 @@ def main():
          info.get("drop_caches", "?"), info.get("load_start", "?"), info.get("load_end", "?")))
     busy = info.get("busy_runs", "?")
     if busy not in ("0", "?"):
-        p("WARNING: %s run(s) started while other processes kept the CPUs busy: figures are not reliable" % busy)
+        p("WARNING: %s run(s) started while other processes kept the CPUs busy (%s): those figures are not reliable"
+          % (busy, info.get("busy_list", "?")))
     p("")
     hdr = ("step", "coffre s", "restic s", "ratio", "coffre MB/s", "restic MB/s",
            "coffre RSS MiB", "restic RSS MiB", "RSS ratio")

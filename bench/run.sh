@@ -9,6 +9,8 @@
 #   --out FILE   where the table is written besides stdout
 #                (default: bench/results/latest.txt, or bench/results/latest-small.txt with --small)
 #   --keep       keep the restored trees (by default they are deleted once verified)
+#   --rev REV    build coffre from the committed revision REV (git archive into WORK/build) instead of
+#                the working tree, e.g. --rev HEAD while the working tree is being edited
 #   --no-wait-idle  do not wait for the machine to be idle before each measured run (by default a run
 #                waits, up to 5 minutes, until other processes use less than 15% of the CPUs)
 #
@@ -24,7 +26,7 @@ umask 022
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
-SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0 WAIT_IDLE=1
+SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0 WAIT_IDLE=1 REV=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --small) SMALL=1; shift;;
@@ -36,7 +38,9 @@ while [[ $# -gt 0 ]]; do
     --out=*) OUT="${1#*=}"; shift;;
     --keep) KEEP=1; shift;;
     --no-wait-idle) WAIT_IDLE=0; shift;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0;;
+    --rev) REV="$2"; shift 2;;
+    --rev=*) REV="${1#*=}"; shift;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -105,11 +109,22 @@ pg_quiesce() {
 trap pg_quiesce EXIT
 
 # ---------------------------------------------------------------- build coffre
-log "building coffre (Release)"
 mkdir -p "$WORK"
-dotnet build "$ROOT/src/Coffre.Cli" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
-  { cat "$WORK/build.log" >&2; die "build failed"; }
-COFFRE="$ROOT/src/Coffre.Cli/bin/Release/net10.0/coffre"
+if [[ -n "$REV" ]]; then
+  COMMIT=$(git -C "$ROOT" rev-parse --verify "$REV^{commit}") || die "unknown revision $REV"
+  SRC="$WORK/build"
+  log "building coffre (Release) from revision ${COMMIT:0:7} in $SRC"
+  rm -rf "$SRC"; mkdir -p "$SRC"
+  git -C "$ROOT" archive "$COMMIT" | tar -x -C "$SRC"
+  CODE_DESC="${COMMIT:0:7}"
+else
+  SRC="$ROOT"
+  log "building coffre (Release) from the working tree"
+  CODE_DESC="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && echo ' + uncommitted changes')"
+fi
+dotnet build "$SRC/src/Coffre.Cli" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
+  { grep -E 'error' "$WORK/build.log" | sort -u >&2; die "build failed (see $WORK/build.log; --rev HEAD builds the last commit instead)"; }
+COFFRE="$SRC/src/Coffre.Cli/bin/Release/net10.0/coffre"
 [[ -x "$COFFRE" ]] || die "$COFFRE not built"
 RESTIC=$(command -v restic)
 
@@ -128,7 +143,7 @@ info mode "$([[ $SMALL == 1 ]] && echo small || echo full)"
 info repeat "$REPEAT"
 info date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 info machine "$(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM, $(uname -r)"
-info coffre "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && echo ' (+ uncommitted changes)')"
+info coffre "$CODE_DESC"
 info restic "$("$RESTIC" version | awk '{print $2}')"
 info dotnet "$(dotnet --version)"
 info load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -159,18 +174,19 @@ cpu_busy_pct() {
   idle=$((b[4] - a[4] + b[5] - a[5]))
   echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
 }
-BUSY_RUNS=0
+BUSY_RUNS=0 BUSY=0
 wait_idle() {
+  BUSY=0
   [[ $WAIT_IDLE == 1 ]] || return 0
   local waited=0 busy
   while busy=$(cpu_busy_pct); (( busy >= 15 )); do
     (( waited == 0 )) && log "  machine busy (${busy}% CPU used by others): waiting for it to be idle"
     waited=$((waited + 1))
-    if (( waited >= 300 )); then log "  still busy after 5 minutes: measuring anyway"; BUSY_RUNS=$((BUSY_RUNS + 1)); return 0; fi
+    if (( waited >= 300 )); then log "  still busy after 5 minutes: measuring anyway"; BUSY_RUNS=$((BUSY_RUNS + 1)); BUSY=1; return 0; fi
   done
 }
 
-# measure STEP TOOL REP cmd...   -> one line in $MEAS: step tool rep rc wall_s maxrss_kib user_s sys_s
+# measure STEP TOOL REP cmd...   -> one line in $MEAS: step tool rep rc wall_s maxrss_kib user_s sys_s busy
 measure() {
   local step=$1 tool=$2 rep=$3; shift 3
   local base="$LOGS/$step-$tool-$rep" rc=0
@@ -179,7 +195,7 @@ measure() {
   /usr/bin/time -f '%e %M %U %S' -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
   local t; t=$(tail -n1 "$base.time")
   [[ "$t" =~ ^[0-9.]+\ [0-9]+\ [0-9.]+\ [0-9.]+$ ]] || t="0 0 0 0"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$step" "$tool" "$rep" "$rc" "${t// /$'\t'}" >>"$MEAS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$tool" "$rep" "$rc" "${t// /$'\t'}" "$BUSY" >>"$MEAS"
   if [[ $rc != 0 ]]; then
     log "  $tool: FAILED (exit $rc), see $base.err"; tail -n5 "$base.err" | sed 's/^/    /' >&2
   else

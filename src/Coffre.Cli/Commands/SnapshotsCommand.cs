@@ -11,7 +11,9 @@ internal static class SnapshotsCommand
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
-            var list = await repo.LoadSnapshotsAsync(ct);
+            var damaged = new List<string>();
+            var list = await repo.LoadSnapshotsAsync(ct, damaged);
+            foreach (var d in damaged) Console.Error.WriteLine($"coffre: warning: {d}; run 'coffre check'");
             if (pr.GetValue(GlobalOptions.Json))
             {
                 JsonText.Print(list.Select(s => new

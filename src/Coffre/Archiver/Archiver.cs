@@ -35,7 +35,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         var paths = targets.Select(t => Encoding.UTF8.GetString(t)).Order(StringComparer.Ordinal).ToList();
         var hostname = options.Hostname ?? Posix.GetHostName();
         var parent = options.UseParent ? await FindParentAsync(hostname, paths, ct).ConfigureAwait(false) : null;
-        var parentRoot = parent is null ? null : await repo.LoadTreeAsync(parent.Snapshot.Tree, ct).ConfigureAwait(false);
+        var parentRoot = parent is null ? null : await TryLoadPreviousAsync(parent.Snapshot.Tree, ct).ConfigureAwait(false);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var token = cts.Token;
@@ -179,10 +179,20 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             try { st = Posix.LStat(childPath); }
             catch (PosixException e) { AddError(new SourceError(UnixPath.ToDisplay(childPath), e.Message)); continue; }
             var node = NodeFactory.FromStatus(name, st, childPath);
-            var prevChildren = prev?.Subtree is { } sub ? await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false) : null;
+            var prevChildren = prev?.Subtree is { } sub ? await TryLoadPreviousAsync(sub, ct).ConfigureAwait(false) : null;
             kids.Add(await WalkTrieAsync(child, node, prevChildren, ct).ConfigureAwait(false));
         }
         return FinishDirAsync(dirNode, kids, ct);
+    }
+
+    /// <summary>
+    /// A tree of the parent snapshot, or null when it cannot be read (lost index, damaged pack): the files
+    /// below are then read again, which costs time but never correctness.
+    /// </summary>
+    private async Task<List<Node>?> TryLoadPreviousAsync(BlobId tree, CancellationToken ct)
+    {
+        try { return await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false); }
+        catch (InvalidDataException) { return null; }
     }
 
     private static Node? Find(List<Node>? nodes, byte[] name) =>
@@ -222,6 +232,8 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             await _files!.Writer.WriteAsync(job, ct).ConfigureAwait(false);
             return job.Done.Task;
         }
+        // Sockets are left out, as restic does: they are recreated by the program that listens on them.
+        if (node.Type == NodeType.Socket) return Task.FromResult<Node?>(null);
         if (node.Type != NodeType.Dir) return Task.FromResult<Node?>(node);
 
         List<byte[]> names;
@@ -233,10 +245,10 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         }
         names.Sort(ByteNameComparer.Instance);
         Dictionary<byte[], Node>? prevChildren = null;
-        if (previous?.Subtree is { } sub)
+        if (previous?.Subtree is { } sub && await TryLoadPreviousAsync(sub, ct).ConfigureAwait(false) is { } prevNodes)
         {
             prevChildren = new Dictionary<byte[], Node>(ByteArrayComparer.Instance);
-            foreach (var n in await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false)) prevChildren[n.Name] = n;
+            foreach (var n in prevNodes) prevChildren[n.Name] = n;
         }
         _summary.Dir(previous);
         var kids = new List<Task<Node?>>(names.Count);

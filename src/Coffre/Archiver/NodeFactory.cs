@@ -48,10 +48,7 @@ public static class NodeFactory
                 node.Links = st.Links;
                 node.Device = st.RDev;
                 break;
-            case NodeType.Fifo:
-            case NodeType.Socket:
-                node.Links = st.Links;
-                break;
+            // restic records no link count for fifos and sockets: keep tree bytes identical to restic's.
         }
         return node;
     }

@@ -167,28 +167,42 @@ public sealed class Repository
         finally { BufferPool.Instance.Return(buf); }
     }
 
-    public async Task<List<SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct)
+    /// <summary>
+    /// Every snapshot that can be read, oldest first. A damaged snapshot file is skipped (and reported through
+    /// <paramref name="damaged"/>): one bad file must not hide the others.
+    /// </summary>
+    public async Task<List<SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct, List<string>? damaged = null)
     {
         var list = new List<SnapshotEntry>();
         await foreach (var e in Backend.ListAsync(FileType.Snapshot, ct).ConfigureAwait(false))
         {
-            var json = await LoadJsonAsync(FileType.Snapshot, e.Name, ct).ConfigureAwait(false);
-            list.Add(new SnapshotEntry(BlobId.Parse(e.Name), SnapshotJson.Parse(json)));
+            try { list.Add(await LoadSnapshotAsync(e.Name, ct).ConfigureAwait(false)); }
+            catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException)
+            {
+                damaged?.Add($"snapshot {e.Name[..8]} cannot be read: {ex.Message}");
+            }
         }
         list.Sort((a, b) => a.Snapshot.Time.ToDateTimeOffset().CompareTo(b.Snapshot.Time.ToDateTimeOffset()));
         return list;
     }
 
-    /// <summary>Finds a snapshot by "latest", a full ID or a unique ID prefix.</summary>
+    public async Task<SnapshotEntry> LoadSnapshotAsync(string name, CancellationToken ct) =>
+        new(BlobId.Parse(name), SnapshotJson.Parse(await LoadJsonAsync(FileType.Snapshot, name, ct).ConfigureAwait(false)));
+
+    /// <summary>Finds a snapshot by "latest", a full ID or a unique ID prefix (only that snapshot is read).</summary>
     public async Task<SnapshotEntry> FindSnapshotAsync(string reference, CancellationToken ct)
     {
-        var all = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
         if (reference == "latest")
+        {
+            var all = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
             return all.Count > 0 ? all[^1] : throw new CoffreException("the repository has no snapshot yet");
-        var matches = all.Where(s => s.Id.ToString().StartsWith(reference, StringComparison.Ordinal)).ToList();
+        }
+        var matches = new List<string>();
+        await foreach (var e in Backend.ListAsync(FileType.Snapshot, ct).ConfigureAwait(false))
+            if (e.Name.StartsWith(reference, StringComparison.Ordinal)) matches.Add(e.Name);
         return matches.Count switch
         {
-            1 => matches[0],
+            1 => await LoadSnapshotAsync(matches[0], ct).ConfigureAwait(false),
             0 => throw new CoffreException($"no snapshot with ID {reference}: see 'coffre snapshots'"),
             _ => throw new CoffreException($"snapshot ID prefix {reference} is ambiguous: give more characters"),
         };

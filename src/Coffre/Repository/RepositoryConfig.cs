@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Coffre.Repository.Keys;
+using Coffre.Model.Json;
 
 namespace Coffre.Repository;
 
@@ -13,11 +13,16 @@ public sealed record RepositoryConfig(int Version, string Id, ulong ChunkerPolyn
     /// <summary><c>{"version":2,"id":"..","chunker_polynomial":".."}</c>, no trailing newline.</summary>
     public byte[] Serialize()
     {
-        var sb = new StringBuilder(128);
-        sb.Append(CultureInfo.InvariantCulture, $"{{\"version\":{Version},\"id\":");
-        GoJsonText.AppendString(sb, Id);
-        sb.Append(",\"chunker_polynomial\":\"").Append(ChunkerPolynomial.ToString("x", CultureInfo.InvariantCulture)).Append("\"}");
-        return GoJsonText.ToUtf8(sb);
+        var w = new GoJsonWriter(128);
+        w.WriteStartObject();
+        w.WritePropertyName("version");
+        w.WriteNumber((long)Version);
+        w.WritePropertyName("id");
+        w.WriteString(Id);
+        w.WritePropertyName("chunker_polynomial");
+        w.WriteString(ChunkerPolynomial.ToString("x", CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+        return w.ToArray();
     }
 
     /// <exception cref="InvalidDataException">malformed JSON, version not 1 or 2, missing id, polynomial not hex.</exception>
@@ -26,32 +31,50 @@ public sealed record RepositoryConfig(int Version, string Id, ulong ChunkerPolyn
         long? version = null;
         string? id = null;
         ulong? polynomial = null;
-        using (var doc = GoJsonText.ParseObject(json, What))
+        try
         {
-            foreach (var p in doc.RootElement.EnumerateObject())
+            var r = JsonRead.Create(json);
+            JsonRead.Next(ref r);
+            if (r.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("expected a JSON object");
+            while (JsonRead.NextProperty(ref r))
             {
-                if (p.Value.ValueKind == JsonValueKind.Null) continue;
-                if (GoJsonText.Is(p, "version"))
+                byte[] name = JsonRead.Bytes(ref r).ToArray();
+                JsonRead.Next(ref r);
+                if (r.TokenType == JsonTokenType.Null) continue; // Go leaves the field unset
+                if (Is(name, "version"u8))
                 {
-                    version = p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out long v)
-                        ? v : throw new InvalidDataException("repository config: \"version\" must be an integer");
+                    version = JsonRead.Int64(ref r, "version");
                 }
-                else if (GoJsonText.Is(p, "id"))
+                else if (Is(name, "id"u8))
                 {
-                    id = GoJsonText.GetString(p, What);
+                    id = JsonRead.String(ref r, "id");
                 }
-                else if (GoJsonText.Is(p, "chunker_polynomial"))
+                else if (Is(name, "chunker_polynomial"u8))
                 {
                     // restic's Pol is a quoted hex string without 0x (strconv.ParseUint(s, 16, 64)).
-                    string hex = GoJsonText.GetString(p, What);
+                    string hex = JsonRead.String(ref r, "chunker_polynomial");
                     polynomial = ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong pol)
-                        ? pol : throw new InvalidDataException($"repository config: chunker_polynomial '{hex}' is not hex");
+                        ? pol : throw new InvalidDataException($"chunker_polynomial '{hex}' is not hex");
+                }
+                else
+                {
+                    r.Skip();
                 }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{What}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw JsonRead.Wrap(What, e);
         }
         if (version is not (1 or 2)) throw new InvalidDataException($"repository config: unsupported repository version {version?.ToString(CultureInfo.InvariantCulture) ?? "(missing)"}");
         if (string.IsNullOrEmpty(id)) throw new InvalidDataException("repository config: id missing");
         if (polynomial is null) throw new InvalidDataException("repository config: chunker_polynomial missing");
         return new RepositoryConfig((int)version.Value, id, polynomial.Value);
     }
+
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> key) => Ascii.EqualsIgnoreCase(name, key); // Go matches keys case-insensitively
 }

@@ -24,6 +24,7 @@ public class PasswordSourceTests
 
         Errors.AssertOneLine(r, 1, "password file");
         Assert.Empty(RepoInspector.Locks(small.Repository));
+        Verify.RepositoryIntact(small.Repository);
     }
 
     [Fact]

@@ -15,6 +15,9 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
     /// <summary>Extra environment variables (null removes one).</summary>
     public Dictionary<string, string?> Environment { get; } = [];
 
+    /// <summary>The working directory of the command (default: the temp folder).</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Run as uid/gid 65534 (nobody), through setpriv.</summary>
     public bool AsNobody { get; init; }
 
@@ -43,13 +46,13 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
     public ProcessResult Run(TimeSpan timeout, params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Run(file, arguments, BuildEnvironment(), timeout);
+        return ProcessRunner.Run(file, arguments, BuildEnvironment(), timeout, WorkingDirectory);
     }
 
     public RunningProcess Start(params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Start(file, arguments, BuildEnvironment());
+        return ProcessRunner.Start(file, arguments, BuildEnvironment(), WorkingDirectory);
     }
 
     /// <summary>Runs a command that must succeed (exit 0) and returns its result.</summary>

@@ -9,15 +9,25 @@ internal sealed class ResticRunner(string repository, string password = TestPass
 
     public string Repository { get; } = repository;
 
-    public ProcessResult Run(params string[] args) =>
-        ProcessRunner.Run(Executable, ["--no-cache", "-r", Repository, .. args], new Dictionary<string, string?>
+    /// <summary>The working directory of the command (default: the temp folder).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Extra environment variables (null removes one).</summary>
+    public Dictionary<string, string?> Environment { get; } = [];
+
+    public ProcessResult Run(params string[] args)
+    {
+        var env = new Dictionary<string, string?>
         {
             ["RESTIC_PASSWORD"] = password,
             ["RESTIC_REPOSITORY"] = null,
             ["RESTIC_PASSWORD_FILE"] = null,
             ["RESTIC_PASSWORD_COMMAND"] = null,
             ["RESTIC_CACHE_DIR"] = null,
-        });
+        };
+        foreach (var (k, v) in Environment) env[k] = v;
+        return ProcessRunner.Run(Executable, ["--no-cache", "-r", Repository, .. args], env, workingDirectory: WorkingDirectory);
+    }
 
     public ProcessResult Ok(params string[] args)
     {

@@ -85,11 +85,14 @@ internal static class Scenarios
     /// <summary>The result of an interrupted backup, and the snapshots there were before it.</summary>
     internal sealed record InterruptedRun(ProcessResult Result, string Repository, CoffreRunner Coffre, List<string> SnapshotsBefore, bool RunningWhenSignalled);
 
+    public const int SigInt = 2;
+    public const int SigTerm = 15;
+
     /// <summary>
-    /// One small backup, then a backup of about 200 MiB of random data that gets SIGINT about a second after
-    /// it took its lock (so it is in the middle of its work, not starting up).
+    /// One small backup, then a backup of about 200 MiB of random data that gets <paramref name="signal"/> (SIGINT by
+    /// default) <paramref name="delayMs"/> after it took its lock (so it is in the middle of its work, not starting up).
     /// </summary>
-    public static InterruptedRun InterruptBackup(TestDirectory dir, long bytes = 200L << 20)
+    public static InterruptedRun InterruptBackup(TestDirectory dir, int signal = SigInt, int delayMs = 1000, long bytes = 200L << 20)
     {
         var small = SmallRepository(dir);
         var before = RepoInspector.Snapshots(small.Repository);
@@ -98,9 +101,9 @@ internal static class Scenarios
         using var running = small.Coffre.Start("backup", big.RootText);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (RepoInspector.Locks(small.Repository).Count == 0 && !running.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
-        Thread.Sleep(1000);
+        Thread.Sleep(delayMs);
         var runningWhenSignalled = !running.HasExited;
-        if (runningWhenSignalled) Assert.Equal(0, Kill(running.Id, 2 /* SIGINT */));
+        if (runningWhenSignalled) Assert.Equal(0, Kill(running.Id, signal));
         var result = running.Wait(TimeSpan.FromMinutes(2));
         return new InterruptedRun(result, small.Repository, small.Coffre, before, runningWhenSignalled);
     }

@@ -55,6 +55,7 @@ public class ChunkingMatchesResticTests
         Assert.Equal(ours.SnapshotId, resticSnapshot.GetProperty("parent").GetString());
         Assert.Equal(4, theirs.GetProperty("files_unmodified").GetInt64());
         Assert.Equal(0, theirs.GetProperty("data_blobs").GetInt64());
+        restic.AssertCheckReadData();
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public class AwkwardTreeRoundTripTests
     {
         using var dir = new TestDirectory("include");
         var tree = TreeGenerator.CreateAwkward(UnixPath.FromString(dir.Sub("src")), new TreeOptions { BigFileSize = 1 << 20, CompressibleSize = 1 << 16 });
-        var coffre = new CoffreRunner(dir.Sub("repo"));
+        var repo = dir.Sub("repo");
+        var coffre = new CoffreRunner(repo);
         coffre.Init();
         coffre.Backup(tree.RootText);
 
@@ -40,5 +41,6 @@ public class AwkwardTreeRoundTripTests
 
         TreeComparer.AssertEqual(tree.Path("deep/a"), Restored.PathOf(target, tree.Path("deep/a")));
         Assert.False(Posix.Exists(Restored.PathOf(target, tree.Path("plain.txt"))), "plain.txt is outside the include and must not be restored");
+        Restic.AssertCheckReadData(repo);
     }
 }

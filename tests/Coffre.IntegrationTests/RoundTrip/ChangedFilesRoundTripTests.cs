@@ -54,11 +54,36 @@ public class ChangedFilesRoundTripTests
     }
 
     [Fact]
+    public void File_rewritten_with_the_same_size_and_mtime_is_read_again()
+    {
+        using var dir = new TestDirectory("same-mtime");
+        var tree = TreeGenerator.CreateRandomFiles(UnixPath.FromString(dir.Sub("src")), seed: 8, 100_000, 100_000);
+        var repo = dir.Sub("repo");
+        var coffre = new CoffreRunner(repo);
+        coffre.Init();
+        var before = Posix.LStat(tree.Path("file-0.bin"));
+        coffre.Backup(tree.RootText);
+
+        // Same size, same mtime, new content: only the ctime tells (as in restic).
+        WriteRandom(tree.Path("file-0.bin"), 100_000, 99);
+        Posix.SetTimes(tree.Path("file-0.bin"), before.AccessTime, before.ModifyTime);
+        var second = coffre.Backup(tree.RootText);
+
+        Assert.Equal(1, second.FilesChanged);
+        Assert.Equal(1, second.FilesUnmodified);
+        var target = dir.Sub("restore");
+        coffre.Restore(second.SnapshotId, target);
+        TreeComparer.AssertEqual(tree.Root, Restored.PathOf(target, tree.Root));
+        Restic.AssertCheckReadData(repo);
+    }
+
+    [Fact]
     public void Backup_with_force_reads_every_file_again()
     {
         using var dir = new TestDirectory("force");
         var tree = TreeGenerator.CreateRandomFiles(UnixPath.FromString(dir.Sub("src")), seed: 7, 300_000, 2_000_000, 0);
-        var coffre = new CoffreRunner(dir.Sub("repo"));
+        var repo = dir.Sub("repo");
+        var coffre = new CoffreRunner(repo);
         coffre.Init();
         coffre.Backup(tree.RootText);
 
@@ -67,5 +92,6 @@ public class ChangedFilesRoundTripTests
         Assert.Equal(0, forced.FilesUnmodified);
         Assert.Equal(3, forced.FilesNew + forced.FilesChanged);
         Assert.Equal(0, forced.DataBlobs); // read again, but every chunk is already stored
+        Restic.AssertCheckReadData(repo);
     }
 }

@@ -19,3 +19,19 @@ public class ExcludeMatcherTests
     public void MatchesLikeRestic(string pattern, string path, bool excluded) =>
         Assert.Equal(excluded, new ExcludeMatcher([pattern]).IsExcluded(path));
 }
+
+public class ExcludeMatcherResticCasesTests
+{
+    [Theory]
+    [InlineData("*.[tl]og", "/src/notes.log", true)]
+    [InlineData("*.[tl]og", "/src/notes.tog", true)]
+    [InlineData("*.[tl]og", "/src/notes.dog", false)]
+    [InlineData("*.[^t]og", "/src/notes.tog", false)]
+    [InlineData("src/**/leaf.txt", "/x/src/leaf.txt", true)]
+    [InlineData("src/**/leaf.txt", "/x/src/a/b/leaf.txt", true)]
+    [InlineData("cache", "/a/cache/b/c", true)]
+    [InlineData(@"a\*b", "/x/a*b", true)]
+    [InlineData(@"a\*b", "/x/axb", false)]
+    public void MatchesLikeRestic(string pattern, string path, bool excluded) =>
+        Assert.Equal(excluded, new ExcludeMatcher([pattern]).IsExcluded(path));
+}

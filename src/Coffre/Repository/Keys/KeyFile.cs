@@ -1,7 +1,8 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Coffre.Model;
+using Coffre.Model.Json;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Repository.Keys;
@@ -12,10 +13,8 @@ public sealed class KeyFile
     private const string What = "key file";
     public const int SaltSize = 64;
 
-    public DateTimeOffset Created { get; set; }
-
-    /// <summary>Nanoseconds below <see cref="Created"/>'s 100 ns resolution (0..99), kept so restic's timestamps re-serialise exactly.</summary>
-    public int CreatedSubTickNanoseconds { get; set; }
+    /// <summary>Creation time with nanoseconds and zone offset, so restic's key files re-serialise byte for byte (Go's zero time when absent).</summary>
+    public GoTime Created { get; set; } = GoTime.Zero;
 
     public string Username { get; set; } = "";
     public string Hostname { get; set; } = "";
@@ -33,27 +32,35 @@ public sealed class KeyFile
     public static KeyFile Parse(ReadOnlySpan<byte> json)
     {
         var kf = new KeyFile { Kdf = "" };
-        using (var doc = GoJsonText.ParseObject(json, What))
+        try
         {
-            foreach (var p in doc.RootElement.EnumerateObject())
+            var r = JsonRead.Create(json);
+            JsonRead.Next(ref r);
+            if (r.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("expected a JSON object");
+            while (JsonRead.NextProperty(ref r))
             {
-                if (p.Value.ValueKind == JsonValueKind.Null) continue;
-                if (GoJsonText.Is(p, "created"))
-                {
-                    string text = GoJsonText.GetString(p, What);
-                    if (!GoTimeText.TryParse(text, out var created, out int sub)) throw new InvalidDataException($"key file: invalid \"created\" time '{text}'");
-                    kf.Created = created;
-                    kf.CreatedSubTickNanoseconds = sub;
-                }
-                else if (GoJsonText.Is(p, "username")) kf.Username = GoJsonText.GetString(p, What);
-                else if (GoJsonText.Is(p, "hostname")) kf.Hostname = GoJsonText.GetString(p, What);
-                else if (GoJsonText.Is(p, "kdf")) kf.Kdf = GoJsonText.GetString(p, What);
-                else if (GoJsonText.Is(p, "N")) kf.N = GoJsonText.GetInt32(p, What);
-                else if (GoJsonText.Is(p, "r")) kf.R = GoJsonText.GetInt32(p, What);
-                else if (GoJsonText.Is(p, "p")) kf.P = GoJsonText.GetInt32(p, What);
-                else if (GoJsonText.Is(p, "salt")) kf.Salt = GoJsonText.GetBase64(p, What);
-                else if (GoJsonText.Is(p, "data")) kf.Data = GoJsonText.GetBase64(p, What);
+                byte[] name = JsonRead.Bytes(ref r).ToArray();
+                JsonRead.Next(ref r);
+                if (r.TokenType == JsonTokenType.Null) continue; // Go leaves the field unset
+                if (Is(name, "created"u8)) kf.Created = JsonRead.Time(ref r, "created");
+                else if (Is(name, "username"u8)) kf.Username = JsonRead.String(ref r, "username");
+                else if (Is(name, "hostname"u8)) kf.Hostname = JsonRead.String(ref r, "hostname");
+                else if (Is(name, "kdf"u8)) kf.Kdf = JsonRead.String(ref r, "kdf");
+                else if (Is(name, "N"u8)) kf.N = Int32(ref r, "N");
+                else if (Is(name, "r"u8)) kf.R = Int32(ref r, "r");
+                else if (Is(name, "p"u8)) kf.P = Int32(ref r, "p");
+                else if (Is(name, "salt"u8)) kf.Salt = JsonRead.Base64Bytes(ref r, "salt");
+                else if (Is(name, "data"u8)) kf.Data = JsonRead.Base64Bytes(ref r, "data");
+                else r.Skip();
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{What}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw JsonRead.Wrap(What, e);
         }
 
         if (kf.Kdf != "scrypt") throw new InvalidDataException($"key file: unsupported kdf '{kf.Kdf}' (only scrypt is supported)");
@@ -66,18 +73,36 @@ public sealed class KeyFile
     /// <summary>Go json.Marshal of restic's Key struct: field order as declared, no trailing newline.</summary>
     public byte[] Serialize()
     {
-        var sb = new StringBuilder(512);
-        sb.Append("{\"created\":\"");
-        GoTimeText.Append(sb, Created, CreatedSubTickNanoseconds);
-        sb.Append("\",\"username\":");
-        GoJsonText.AppendString(sb, Username);
-        sb.Append(",\"hostname\":");
-        GoJsonText.AppendString(sb, Hostname);
-        sb.Append(",\"kdf\":");
-        GoJsonText.AppendString(sb, Kdf);
-        sb.Append(CultureInfo.InvariantCulture, $",\"N\":{N},\"r\":{R},\"p\":{P},\"salt\":\"");
-        sb.Append(Convert.ToBase64String(Salt)).Append("\",\"data\":\"").Append(Convert.ToBase64String(Data)).Append("\"}");
-        return GoJsonText.ToUtf8(sb);
+        var w = new GoJsonWriter(512);
+        w.WriteStartObject();
+        w.WritePropertyName("created");
+        w.WriteTime(Created);
+        w.WritePropertyName("username");
+        w.WriteString(Username);
+        w.WritePropertyName("hostname");
+        w.WriteString(Hostname);
+        w.WritePropertyName("kdf");
+        w.WriteString(Kdf);
+        w.WritePropertyName("N");
+        w.WriteNumber((long)N);
+        w.WritePropertyName("r");
+        w.WriteNumber((long)R);
+        w.WritePropertyName("p");
+        w.WriteNumber((long)P);
+        w.WritePropertyName("salt");
+        w.WriteBase64String(Salt);
+        w.WritePropertyName("data");
+        w.WriteBase64String(Data);
+        w.WriteEndObject();
+        return w.ToArray();
+    }
+
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> key) => Ascii.EqualsIgnoreCase(name, key); // Go matches keys case-insensitively
+
+    private static int Int32(ref Utf8JsonReader r, string field)
+    {
+        long v = JsonRead.Int64(ref r, field);
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw JsonRead.Mismatch(field, "an integer");
     }
 
     /// <summary>
@@ -96,7 +121,7 @@ public sealed class KeyFile
         {
             return new KeyFile
             {
-                Created = created.ToUniversalTime(),
+                Created = GoTime.FromDateTimeOffset(created.ToUniversalTime()),
                 Username = username,
                 Hostname = hostname,
                 Kdf = "scrypt",

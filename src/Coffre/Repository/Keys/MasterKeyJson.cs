@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Coffre.Model.Json;
 using Coffre.Repository.Crypto;
 
 namespace Coffre.Repository.Keys;
@@ -11,35 +13,67 @@ public static class MasterKeyJson
     public static byte[] Serialize(CryptoKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        string json = "{\"mac\":{\"k\":\"" + Convert.ToBase64String(key.MacK) + "\",\"r\":\"" + Convert.ToBase64String(key.MacR) +
-                      "\"},\"encrypt\":\"" + Convert.ToBase64String(key.Encrypt) + "\"}";
-        return Encoding.UTF8.GetBytes(json);
+        var w = new GoJsonWriter(160);
+        w.WriteStartObject();
+        w.WritePropertyName("mac");
+        w.WriteStartObject();
+        w.WritePropertyName("k");
+        w.WriteBase64String(key.MacK);
+        w.WritePropertyName("r");
+        w.WriteBase64String(key.MacR);
+        w.WriteEndObject();
+        w.WritePropertyName("encrypt");
+        w.WriteBase64String(key.Encrypt);
+        w.WriteEndObject();
+        byte[] json = w.ToArray();
+        w.Reset(); // wipes the writer's copy of the key
+        return json;
     }
 
     /// <exception cref="InvalidDataException">malformed JSON, wrong key lengths or an all-zero key.</exception>
     public static CryptoKey Parse(ReadOnlySpan<byte> json)
     {
         byte[]? k = null, r = null, encrypt = null;
-        using (var doc = GoJsonText.ParseObject(json, What))
+        try
         {
-            foreach (var p in doc.RootElement.EnumerateObject())
+            var reader = JsonRead.Create(json);
+            JsonRead.Next(ref reader);
+            if (reader.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("expected a JSON object");
+            while (JsonRead.NextProperty(ref reader))
             {
-                if (p.Value.ValueKind == System.Text.Json.JsonValueKind.Null) continue;
-                if (GoJsonText.Is(p, "encrypt"))
+                byte[] name = JsonRead.Bytes(ref reader).ToArray();
+                JsonRead.Next(ref reader);
+                if (reader.TokenType == JsonTokenType.Null) continue;
+                if (Is(name, "encrypt"u8))
                 {
-                    encrypt = GoJsonText.GetBase64(p, What);
+                    encrypt = JsonRead.Base64Bytes(ref reader, "encrypt");
                 }
-                else if (GoJsonText.Is(p, "mac"))
+                else if (Is(name, "mac"u8))
                 {
-                    if (p.Value.ValueKind != System.Text.Json.JsonValueKind.Object) throw new InvalidDataException("master key: \"mac\" must be an object");
-                    foreach (var m in p.Value.EnumerateObject())
+                    if (reader.TokenType != JsonTokenType.StartObject) throw new InvalidDataException("\"mac\" must be an object");
+                    while (JsonRead.NextProperty(ref reader))
                     {
-                        if (m.Value.ValueKind == System.Text.Json.JsonValueKind.Null) continue;
-                        if (GoJsonText.Is(m, "k")) k = GoJsonText.GetBase64(m, What);
-                        else if (GoJsonText.Is(m, "r")) r = GoJsonText.GetBase64(m, What);
+                        byte[] macName = JsonRead.Bytes(ref reader).ToArray();
+                        JsonRead.Next(ref reader);
+                        if (reader.TokenType == JsonTokenType.Null) continue;
+                        if (Is(macName, "k"u8)) k = JsonRead.Base64Bytes(ref reader, "mac.k");
+                        else if (Is(macName, "r"u8)) r = JsonRead.Base64Bytes(ref reader, "mac.r");
+                        else reader.Skip();
                     }
                 }
+                else
+                {
+                    reader.Skip();
+                }
             }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{What}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw JsonRead.Wrap(What, e);
         }
         if (encrypt is not { Length: CryptoKey.EncryptSize }) throw new InvalidDataException("master key: \"encrypt\" must be 32 bytes");
         if (k is not { Length: CryptoKey.MacKeySize }) throw new InvalidDataException("master key: \"mac.k\" must be 16 bytes");
@@ -48,4 +82,6 @@ public static class MasterKeyJson
         if (!key.IsValid) throw new InvalidDataException("master key: invalid (all-zero) key");
         return key;
     }
+
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> key) => Ascii.EqualsIgnoreCase(name, key); // Go matches keys case-insensitively
 }

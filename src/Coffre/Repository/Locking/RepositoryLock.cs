@@ -33,10 +33,10 @@ public sealed class RepositoryLock : IAsyncDisposable
         var l = new RepositoryLock(repo, exclusive, clock);
         await l.CheckConflictsAsync(null, ct).ConfigureAwait(false);
         l._current = await l.WriteAsync(ct).ConfigureAwait(false);
-        // Two processes may have written at the same moment: look again after a short wait, as restic does.
-        await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct).ConfigureAwait(false);
         try
         {
+            // Two processes may have written at the same moment: look again after a short wait, as restic does.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock, ct).ConfigureAwait(false);
             await l.CheckConflictsAsync(l._current, ct).ConfigureAwait(false);
         }
         catch

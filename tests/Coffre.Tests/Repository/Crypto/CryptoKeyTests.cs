@@ -61,6 +61,45 @@ public class CryptoKeyTests
         Assert.True(Key.TryOpen(sealedBox, plain));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    [InlineData(200_000)]
+    public void FailedMacReleasesNoPlaintext(int size)
+    {
+        // The MAC covers the whole ciphertext and is checked before anything is decrypted into the caller's buffer.
+        var sealedBox = Key.Seal(Random(size));
+        sealedBox[^1] ^= 1;
+        var plain = Enumerable.Repeat((byte)0xa5, size).ToArray();
+        Assert.False(Key.TryOpen(sealedBox, plain));
+        Assert.All(plain, b => Assert.Equal(0xa5, b));
+    }
+
+    [Fact]
+    public void SealAndOpenDoNotAllocate()
+    {
+        var plain = Random(300_000);
+        var sealedBox = new byte[plain.Length + CryptoKey.Overhead];
+        var back = new byte[plain.Length];
+        var small = new byte[100 + CryptoKey.Overhead];
+        for (int i = 0; i < 3; i++) // warm up this thread's AES/Poly1305 state and IV pool
+        {
+            Key.Seal(plain, sealedBox);
+            Assert.True(Key.TryOpen(sealedBox, back));
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Key.Seal(plain, sealedBox);
+            Assert.True(Key.TryOpen(sealedBox, back));
+            Key.Seal(plain.AsSpan(0, 100), small);
+            Assert.True(Key.TryOpen(small, back));
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(Key.TryOpen(sealedBox, back));
+        Assert.Equal(plain, back);
+    }
+
     [Fact]
     public void TruncatedOrShortBoxesFail()
     {

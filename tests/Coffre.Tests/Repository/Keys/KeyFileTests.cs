@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text;
+using Coffre.Model;
 using Coffre.Repository.Crypto;
 using Coffre.Repository.Keys;
 using static Coffre.Tests.Repository.ResticVectors;
@@ -25,8 +26,9 @@ public class KeyFileTests
     public void ParsesResticKeyFileFields()
     {
         var kf = KeyFile.Parse(Utf8(KeyFileJson));
-        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, TimeSpan.Zero).AddTicks(2627561), kf.Created);
-        Assert.Equal(46, kf.CreatedSubTickNanoseconds);
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, TimeSpan.Zero).ToUnixTimeSeconds(), kf.Created.UnixSeconds);
+        Assert.Equal(262756146, kf.Created.Nanoseconds); // all nine digits, beyond DateTimeOffset's 100 ns
+        Assert.Equal(0, kf.Created.OffsetSeconds);
         Assert.Equal("root", kf.Username);
         Assert.Equal("testhost", kf.Hostname);
         Assert.Equal("scrypt", kf.Kdf);
@@ -90,9 +92,86 @@ public class KeyFileTests
         Assert.Equal((16384, 8, 2), (p.N, p.R, p.P));
         Assert.Equal("", p.Username);
         Assert.Equal("h", p.Hostname);
-        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, 500, TimeSpan.Zero), p.Created);
-        Assert.Equal(TimeSpan.FromHours(1), p.Created.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 42, 41, 500, TimeSpan.Zero), p.Created.ToDateTimeOffset());
+        Assert.Equal(3600, p.Created.OffsetSeconds);
         Assert.Contains("\"created\":\"2026-11-21T11:42:41.5+01:00\"", Text(p.Serialize())); // Go keeps the zone
+    }
+
+    [Fact]
+    public void MissingCreatedIsGosZeroTime()
+    {
+        var json = KeyFileJson.Replace("\"created\":\"2026-11-21T10:42:41.262756146Z\",", "", StringComparison.Ordinal);
+        var kf = KeyFile.Parse(Utf8(json));
+        Assert.Equal(GoTime.Zero, kf.Created);
+        Assert.StartsWith("{\"created\":\"0001-01-01T00:00:00Z\",", Text(kf.Serialize()));
+    }
+
+    // Created times (formerly GoTimeTextTests) are Model.GoTime: RFC 3339 with up to nine fraction digits and the zone kept.
+    [Theory]
+    [InlineData("2026-11-21T10:42:41.262756146Z")]
+    [InlineData("2026-11-21T10:42:38.83906722Z")]
+    [InlineData("2026-11-21T10:42:38Z")]
+    [InlineData("2026-11-21T10:42:38.1Z")]
+    [InlineData("2026-11-21T10:42:38.000000001Z")]
+    [InlineData("2024-01-02T03:04:05.123456789+05:30")]
+    [InlineData("2024-01-02T03:04:05.5-07:00")]
+    [InlineData("0001-01-01T00:00:00Z")]
+    public void CreatedTimeRoundTripsExactly(string text)
+    {
+        var json = KeyFileJson.Replace("2026-11-21T10:42:41.262756146Z", text, StringComparison.Ordinal);
+        Assert.Equal(json, Text(KeyFile.Parse(Utf8(json)).Serialize()));
+    }
+
+    [Fact]
+    public void ExtraFractionDigitsAreTruncatedLikeGo()
+    {
+        var json = KeyFileJson.Replace("2026-11-21T10:42:41.262756146Z", "2026-11-21T10:42:41.1234567891Z", StringComparison.Ordinal);
+        var kf = KeyFile.Parse(Utf8(json));
+        Assert.Equal(123456789, kf.Created.Nanoseconds);
+        Assert.Contains("\"created\":\"2026-11-21T10:42:41.123456789Z\"", Text(kf.Serialize()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("2026-11-21 10:42:41Z")]
+    [InlineData("2026-11-21T10:42:41")]
+    [InlineData("2026-11-21T10:42:41.Z")]
+    [InlineData("2026-13-21T10:42:41Z")]
+    [InlineData("2026-11-21T10:42:41+0100")]
+    [InlineData("2026-11-21T10:42:41Zjunk")]
+    public void RejectsNonRfc3339CreatedTimes(string text)
+    {
+        var json = KeyFileJson.Replace("2026-11-21T10:42:41.262756146Z", text, StringComparison.Ordinal);
+        var e = Assert.Throws<InvalidDataException>(() => KeyFile.Parse(Utf8(json)));
+        Assert.Contains("created", e.Message, StringComparison.Ordinal);
+    }
+
+    // Strings (formerly GoJsonTextTests) are written by Model.Json.GoJsonWriter, escaped like Go's json.Marshal.
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("a\"b\\c", "\"a\\\"b\\\\c\"")]
+    [InlineData("<a>&", "\"\\u003ca\\u003e\\u0026\"")]
+    [InlineData("\n\r\t\b\f\u0001\u001f", "\"\\n\\r\\t\\b\\f\\u0001\\u001f\"")]
+    [InlineData("\u2028\u2029é😀/", "\"\\u2028\\u2029é😀/\"")]
+    public void NamesAreEscapedLikeGo(string value, string expected)
+    {
+        var kf = KeyFile.Parse(Utf8(KeyFileJson));
+        kf.Username = value;
+        kf.Hostname = value;
+        var json = Text(kf.Serialize());
+        Assert.Contains($"\"username\":{expected},\"hostname\":{expected},", json, StringComparison.Ordinal);
+        var back = KeyFile.Parse(Utf8(json));
+        Assert.Equal(value, back.Username);
+        Assert.Equal(value, back.Hostname);
+    }
+
+    [Fact]
+    public void LoneSurrogatesBecomeReplacementCharacters()
+    {
+        // Built in code: a lone surrogate does not survive an attribute argument. GoJsonWriter encodes it as a real U+FFFD.
+        var kf = KeyFile.Parse(Utf8(KeyFileJson));
+        kf.Username = new string([(char)0xd800, 'x', (char)0xdc00]);
+        Assert.Contains("\"username\":\"\ufffdx\ufffd\",", Text(kf.Serialize()), StringComparison.Ordinal);
     }
 
     [Theory]
