@@ -11,9 +11,10 @@ internal sealed class BlobSaver(Repository.Repository repo, RepositoryWriter wri
 {
     public async Task RunAsync(ChannelReader<ChunkJob> chunks, CancellationToken ct)
     {
-        var own = new BlobCodec.EncodeBuffers();
+        BlobCodec.EncodeBuffers? own = null;
         await foreach (var chunk in chunks.ReadAllAsync(ct).ConfigureAwait(false))
         {
+            own ??= new BlobCodec.EncodeBuffers(); // only a backup with new data needs them
             (int Length, uint UncompressedLength) enc;
             try { enc = BlobCodec.Encode(repo.Key, chunk.Buffer.AsSpan(0, chunk.Length), own); }
             finally { buffers.Return(chunk.Buffer); }
