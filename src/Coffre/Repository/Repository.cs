@@ -160,6 +160,21 @@ public sealed class Repository
         }
     }
 
+    /// <summary>
+    /// Reads one blob into a reader's own buffers and verifies it (MAC, length, SHA-256): the hot path of restore,
+    /// with no allocation. The result is valid until the buffers are used again.
+    /// </summary>
+    public async Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobId id, BlobCodec.DecodeBuffers buffers, CancellationToken ct)
+    {
+        if (!Index.TryGetEntry(id, out var packId, out var entry))
+            throw new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
+        if (entry.Length > buffers.Sealed.Length)
+            throw new InvalidDataException($"blob {id.ToShortString()} is larger ({entry.Length} bytes) than any chunk");
+        var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, buffers.Sealed.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
+        if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
+        return BlobCodec.Decode(Key, buffers, n, entry);
+    }
+
     public async Task<List<Node>> LoadTreeAsync(BlobId id, CancellationToken ct)
     {
         var (buf, len) = await ReadBlobAsync(id, ct).ConfigureAwait(false);

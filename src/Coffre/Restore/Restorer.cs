@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Coffre.Archiver;
 using Coffre.Model;
 using Coffre.Platform;
+using Coffre.Repository.Pack;
 
 namespace Coffre.Restore;
 
@@ -182,11 +183,13 @@ public sealed class Restorer(Repository.Repository repo)
 
     private async Task WriteBlobsAsync(ChannelReader<BlobWrite> blobs, RestoreProgress progress, CancellationToken ct)
     {
+        BlobCodec.DecodeBuffers? buffers = null;
         await foreach (var w in blobs.ReadAllAsync(ct).ConfigureAwait(false))
         {
-            var (buf, len) = await repo.ReadBlobAsync(w.Blob, ct).ConfigureAwait(false);
-            try { await RandomAccess.WriteAsync(w.File.Handle, buf.AsMemory(0, len), w.Offset, ct).ConfigureAwait(false); }
-            finally { BufferPool.Instance.Return(buf); }
+            buffers ??= new BlobCodec.DecodeBuffers();
+            var plain = await repo.ReadBlobAsync(w.Blob, buffers, ct).ConfigureAwait(false);
+            await RandomAccess.WriteAsync(w.File.Handle, plain, w.Offset, ct).ConfigureAwait(false);
+            var len = plain.Length;
             Interlocked.Add(ref _bytes, len);
             progress.Bytes(len);
             if (!w.File.BlobWritten()) continue;

@@ -104,6 +104,7 @@ public sealed class CryptoKey
     /// Verifies the MAC (constant time) and only then decrypts into plaintext[0..sealedBox.Length-32].
     /// False when the box is shorter than 32 bytes, the MAC does not match or this key is invalid.
     /// </summary>
+    /// <remarks><paramref name="plaintext"/> may be the ciphertext's own bytes (<c>sealedBox[16..^16]</c>): decrypting in place is safe.</remarks>
     public bool TryOpen(ReadOnlySpan<byte> sealedBox, Span<byte> plaintext)
     {
         if (sealedBox.Length < Overhead || !IsValid) return false;

@@ -71,6 +71,41 @@ public static class BlobCodec
         return (plain.Length + CryptoKey.Overhead, 0);
     }
 
+    /// <summary>One reader's buffers, big enough for any blob: the sealed bytes (decrypted in place) and the plaintext.</summary>
+    public sealed class DecodeBuffers
+    {
+        public byte[] Sealed { get; } = GC.AllocateUninitializedArray<byte>(Zstd.CompressBound(Chunking.Chunker.MaxSize) + CryptoKey.Overhead);
+        public byte[] Plain { get; } = GC.AllocateUninitializedArray<byte>(Chunking.Chunker.MaxSize);
+    }
+
+    /// <summary>
+    /// Opens the sealed blob in <c>buffers.Sealed[0..sealedLength)</c> and checks it (MAC, length, SHA-256);
+    /// returns the plaintext, which lives in one of the buffers until their next use.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Decode(CryptoKey key, DecodeBuffers buffers, int sealedLength, in IndexBlob entry)
+    {
+        var ctLen = sealedLength - CryptoKey.Overhead;
+        if (ctLen < 0) throw new InvalidDataException($"blob {entry.Id.ToShortString()} is truncated");
+        var inPlace = buffers.Sealed.AsMemory(16, ctLen);
+        if (!key.TryOpen(buffers.Sealed.AsSpan(0, sealedLength), inPlace.Span))
+            throw new InvalidDataException($"blob {entry.Id.ToShortString()} fails its MAC check (damaged data)");
+        var plain = inPlace;
+        if (entry.UncompressedLength != 0)
+        {
+            if (entry.UncompressedLength > buffers.Plain.Length)
+                throw new InvalidDataException($"blob {entry.Id.ToShortString()} claims {entry.UncompressedLength} bytes, more than any chunk");
+            int n;
+            try { n = Zstd.Decompress(inPlace.Span, buffers.Plain.AsSpan(0, (int)entry.UncompressedLength)); }
+            catch (InvalidDataException e) { throw new InvalidDataException($"blob {entry.Id.ToShortString()} does not decompress: {e.Message}", e); }
+            if (n != entry.UncompressedLength)
+                throw new InvalidDataException($"blob {entry.Id.ToShortString()} decompresses to {n} bytes, expected {entry.UncompressedLength}");
+            plain = buffers.Plain.AsMemory(0, n);
+        }
+        if (BlobId.Hash(plain.Span) != entry.Id)
+            throw new InvalidDataException($"blob {entry.Id.ToShortString()} does not match its hash (damaged data)");
+        return plain;
+    }
+
     /// <summary>
     /// Opens a sealed blob into a pooled buffer and checks it: MAC, decompressed length, SHA-256 == ID.
     /// Returns the plaintext length; throws <see cref="InvalidDataException"/> naming the blob when damaged.
