@@ -2,8 +2,8 @@
 """Turns bench/run.sh's measurements into the comparison table.
 
 usage: report.py MEASUREMENTS.tsv INFO.tsv
-  MEASUREMENTS.tsv: step tool rep exit_code wall_s maxrss_KiB user_s sys_s busy   (one line per measured run;
-                    busy=1: the run started while other processes kept the CPUs busy)
+  MEASUREMENTS.tsv: step tool rep exit_code wall_s maxrss_KiB user_s sys_s others_pct   (one line per run;
+                    others_pct: CPU used by other processes during the run, % of all CPUs x wall time)
   INFO.tsv:         key value   (dataset sizes, versions, repository sizes) and
                     verify tool rep content metadata
 """
@@ -16,6 +16,7 @@ STEPS = [("1", "first backup", "bytes0"),
          ("4", "full restore", "bytes1")]
 TOOLS = ("coffre", "restic")
 MB = 1e6
+BUSY_PCT = 10   # a run during which other processes used more than this share of the CPUs is flagged
 
 
 def load(meas_path, info_path):
@@ -25,10 +26,12 @@ def load(meas_path, info_path):
         if len(f) < 8:
             continue
         step, tool, rep, rc, wall, rss, user, sys_ = f[:8]
-        if len(f) > 8 and f[8] == "1":
-            busy.append("step %s %s #%s" % (step, tool, rep))
+        if len(f) > 8 and f[8].isdigit() and int(f[8]) > BUSY_PCT:
+            busy.append("step %s %s #%s: %s%%" % (step, tool, rep, f[8]))
+        others = int(f[8]) if len(f) > 8 and f[8].isdigit() else 0
         runs.setdefault((step, tool), []).append(
-            dict(rc=int(rc), wall=float(wall), rss=int(rss) / 1024, cpu=float(user) + float(sys_)))
+            dict(rc=int(rc), wall=float(wall), rss=int(rss) / 1024, cpu=float(user) + float(sys_),
+                 busy=others > BUSY_PCT))
     info, verify = {}, {}
     for line in open(info_path):
         f = line.rstrip("\n").split("\t")
@@ -40,11 +43,24 @@ def load(meas_path, info_path):
     return runs, info, verify
 
 
+def clean(rs):
+    """The runs during which other processes left the CPUs alone; all runs if there is none."""
+    c = [r for r in rs or [] if not r["busy"]]
+    return c or (rs or [])
+
+
 def med(rs, key):
-    """Median over the successful runs; None when a run failed or none ran."""
+    """Median over the undisturbed successful runs; None when a run failed or none ran."""
     if not rs or any(r["rc"] != 0 for r in rs):
         return None
-    return statistics.median(r[key] for r in rs)
+    return statistics.median(r[key] for r in clean(rs))
+
+
+def disturbed(rs):
+    """'*': some runs were left out of the median; '!': every run was disturbed."""
+    if not rs or not any(r["busy"] for r in rs):
+        return ""
+    return "!" if all(r["busy"] for r in rs) else "*"
 
 
 def fmt(v, spec):
@@ -69,10 +85,9 @@ def main():
     p("%s; page cache dropped before every run: %s; load average at start %s, at end %s"
       % ("median of %d runs per step, order alternated" % repeat if repeat > 1 else "1 run per step, coffre first",
          info.get("drop_caches", "?"), info.get("load_start", "?"), info.get("load_end", "?")))
-    busy = info.get("busy_runs", "?")
-    if busy not in ("0", "?"):
-        p("WARNING: %s run(s) started while other processes kept the CPUs busy (%s): those figures are not reliable"
-          % (busy, info.get("busy_list", "?")))
+    if info.get("busy_list"):
+        p("WARNING: other processes used more than %d%% of the CPUs during some runs (%s); the medians "
+          "leave those runs out when the step has undisturbed ones" % (BUSY_PCT, info["busy_list"]))
     p("")
     hdr = ("step", "coffre s", "restic s", "ratio", "coffre MB/s", "restic MB/s",
            "coffre RSS MiB", "restic RSS MiB", "RSS ratio")
@@ -90,11 +105,14 @@ def main():
         tr, mr = ratio(t["coffre"], t["restic"]), ratio(m["coffre"], m["restic"])
         summary[step] = (tr, mr)
         cell = lambda tool, v, spec: "FAIL" if runs.get((step, tool)) and v is None else fmt(v, spec)
-        p(line(("%s %s" % (step, name), cell("coffre", t["coffre"], ".2f"), cell("restic", t["restic"], ".2f"),
+        tcell = lambda tool: disturbed(runs.get((step, tool))) + cell(tool, t[tool], ".2f")
+        p(line(("%s %s" % (step, name), tcell("coffre"), tcell("restic"),
                 fmt(tr, ".2f"), fmt(rate["coffre"], ".1f"), fmt(rate["restic"], ".1f"),
                 cell("coffre", m["coffre"], ".1f"), cell("restic", m["restic"], ".1f"), fmt(mr, ".2f"))))
     p("")
     p("MB/s = dataset bytes (10^6) / wall time; the no-change backup counts the whole dataset too.")
+    if info.get("busy_list"):
+        p("* = median of the undisturbed runs only; ! = every run was disturbed (see the warning above).")
     for tool in TOOLS:
         vs = verify.get(tool, [])
         if not vs:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh - Coffre vs restic on the same dataset, alternating, each into its own fresh repository.
 #
-#   bench/run.sh [--small] [--work DIR] [--repeat N] [--out FILE] [--keep]
+#   bench/run.sh [--small] [--work DIR] [--repeat N] [--out FILE] [--keep] [--rev REV] [--idle-wait S]
 #
 #   --small      pass --small to make-dataset.sh (about 1/20 of the data: a quick test of the script)
 #   --work DIR   where the dataset, repositories, restores and logs go (default: <repo>/.bench, git-ignored)
@@ -11,8 +11,9 @@
 #   --keep       keep the restored trees (by default they are deleted once verified)
 #   --rev REV    build coffre from the committed revision REV (git archive into WORK/build) instead of
 #                the working tree, e.g. --rev HEAD while the working tree is being edited
-#   --no-wait-idle  do not wait for the machine to be idle before each measured run (by default a run
-#                waits, up to 5 minutes, until other processes use less than 15% of the CPUs)
+#   --idle-wait S   before each measured run, wait up to S seconds (default 300; 0: do not wait) until
+#                other processes use less than 15% of the CPUs.  Either way, the CPU time other processes
+#                used during each run is recorded, and runs where it exceeded 10% are flagged in the table.
 #
 # Steps, each timed with /usr/bin/time (wall time, peak RSS) with the page cache dropped before every run:
 #   1 first backup of DIR/media and DIR/db into a fresh repository
@@ -26,7 +27,7 @@ umask 022
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
-SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0 WAIT_IDLE=1 REV=""
+SMALL=0 WORK="" REPEAT=1 OUT="" KEEP=0 IDLE_WAIT=300 REV=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --small) SMALL=1; shift;;
@@ -37,14 +38,16 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2;;
     --out=*) OUT="${1#*=}"; shift;;
     --keep) KEEP=1; shift;;
-    --no-wait-idle) WAIT_IDLE=0; shift;;
+    --idle-wait) IDLE_WAIT="$2"; shift 2;;
+    --idle-wait=*) IDLE_WAIT="${1#*=}"; shift;;
     --rev) REV="$2"; shift 2;;
     --rev=*) REV="${1#*=}"; shift;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
 [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --repeat needs a positive integer" >&2; exit 2; }
+[[ "$IDLE_WAIT" =~ ^[0-9]+$ ]] || { echo "run.sh: --idle-wait needs a number of seconds" >&2; exit 2; }
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -165,7 +168,8 @@ drop_caches() { sync; { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null || true;
 if { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then info drop_caches yes; else info drop_caches "no (not permitted)"; fi
 
 # The machine is shared (builds, tests): before each run wait until the CPUs are idle, so that both
-# tools are measured alone.  Busy = non-idle, non-iowait share of all CPUs over one second.
+# tools are measured alone.  Busy = non-idle, non-iowait jiffies of all CPUs (from /proc/stat).
+cpu_busy_jiffies() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }
 cpu_busy_pct() {
   local a b
   a=($(head -n1 /proc/stat)); sleep 1; b=($(head -n1 /proc/stat))
@@ -174,33 +178,43 @@ cpu_busy_pct() {
   idle=$((b[4] - a[4] + b[5] - a[5]))
   echo $(( total > 0 ? 100 * (total - idle) / total : 0 ))
 }
-BUSY_RUNS=0 BUSY=0
+NCPU=$(nproc)
+CLK_TCK=$(getconf CLK_TCK)
+BUSY_RUNS=0
 wait_idle() {
-  BUSY=0
-  [[ $WAIT_IDLE == 1 ]] || return 0
+  (( IDLE_WAIT > 0 )) || return 0
   local waited=0 busy
   while busy=$(cpu_busy_pct); (( busy >= 15 )); do
-    (( waited == 0 )) && log "  machine busy (${busy}% CPU used by others): waiting for it to be idle"
+    (( waited == 0 )) && log "  machine busy (${busy}% CPU used by others): waiting up to ${IDLE_WAIT} s for it to be idle"
     waited=$((waited + 1))
-    if (( waited >= 300 )); then log "  still busy after 5 minutes: measuring anyway"; BUSY_RUNS=$((BUSY_RUNS + 1)); BUSY=1; return 0; fi
+    if (( waited >= IDLE_WAIT )); then log "  still busy: measuring anyway"; return 0; fi
   done
 }
 
-# measure STEP TOOL REP cmd...   -> one line in $MEAS: step tool rep rc wall_s maxrss_kib user_s sys_s busy
+# measure STEP TOOL REP cmd...   -> one line in $MEAS:
+#   step tool rep rc wall_s maxrss_kib user_s sys_s others_pct
+# others_pct: CPU time used by other processes during the run, in % of the machine's CPUs x wall time.
 measure() {
   local step=$1 tool=$2 rep=$3; shift 3
-  local base="$LOGS/$step-$tool-$rep" rc=0
+  local base="$LOGS/$step-$tool-$rep" rc=0 j0 j1
   wait_idle
   drop_caches
+  j0=$(cpu_busy_jiffies)
   /usr/bin/time -f '%e %M %U %S' -o "$base.time" "$@" >"$base.out" 2>"$base.err" || rc=$?
+  j1=$(cpu_busy_jiffies)
   local t; t=$(tail -n1 "$base.time")
   [[ "$t" =~ ^[0-9.]+\ [0-9]+\ [0-9.]+\ [0-9.]+$ ]] || t="0 0 0 0"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$tool" "$rep" "$rc" "${t// /$'\t'}" "$BUSY" >>"$MEAS"
+  local others
+  others=$(awk -v j="$((j1 - j0))" -v hz="$CLK_TCK" -v n="$NCPU" -v t="$t" 'BEGIN {
+      split(t, f, " "); o = j / hz - f[3] - f[4]; if (o < 0) o = 0
+      printf "%.0f", (f[1] > 0 ? 100 * o / (f[1] * n) : 0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$step" "$tool" "$rep" "$rc" "${t// /$'\t'}" "$others" >>"$MEAS"
+  (( others > 10 )) && BUSY_RUNS=$((BUSY_RUNS + 1))
   if [[ $rc != 0 ]]; then
     log "  $tool: FAILED (exit $rc), see $base.err"; tail -n5 "$base.err" | sed 's/^/    /' >&2
   else
     local w=${t%% *} m=${t#* }; m=${m%% *}
-    log "  $tool: $w s, $((m / 1024)) MiB peak RSS"
+    log "  $tool: $w s, $((m / 1024)) MiB peak RSS$( (( others > 10 )) && echo ", other processes used ${others}% of the CPUs meanwhile")"
   fi
   return 0
 }
@@ -300,7 +314,7 @@ done
 
 # ---------------------------------------------------------------- report
 info load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
-info busy_runs "$([[ $WAIT_IDLE == 1 ]] && echo $BUSY_RUNS || echo 'not checked')"
+info busy_runs "$BUSY_RUNS"
 mkdir -p "$(dirname "$OUT")"
 python3 "$HERE/report.py" "$MEAS" "$INFO" | tee "$OUT"
 log "table written to $OUT; logs in $LOGS"
