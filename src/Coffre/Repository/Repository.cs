@@ -74,6 +74,9 @@ public sealed class Repository
             try { keyFile = KeyFile.Parse(await backend.LoadAsync(new StorageHandle(FileType.Key, entry.Name), ct).ConfigureAwait(false)); }
             catch (InvalidDataException) { continue; }
             var master = keyFile.TryUnlock(password.Span);
+            // scrypt just used 32 MiB (128 * N * r bytes) that nothing needs any more: give it back now, so the
+            // work that follows reuses that memory instead of adding to the process's peak.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             if (master is null) continue;
             var sealedConfig = await backend.LoadAsync(StorageHandle.Config, ct).ConfigureAwait(false);
             byte[] plain;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Generators;
 
 namespace Coffre.Repository.Crypto;
 
@@ -18,7 +17,7 @@ public static class KeyDerivation
     public static (int N, int R, int P) NewKeyParameters =>
         Environment.GetEnvironmentVariable(TestEnvironmentVariable) == "1" ? TestParameters : DefaultParameters;
 
-    /// <summary>Null when the parameters are acceptable, else the reason (Go scrypt's checks plus BouncyCastle's int-sized buffers).</summary>
+    /// <summary>Null when the parameters are acceptable, else the reason (Go scrypt's checks plus int-sized buffers).</summary>
     public static string? ValidateParameters(int n, int r, int p)
     {
         if (n <= 1 || (n & (n - 1)) != 0) return $"scrypt N must be a power of two greater than 1 (got {n})";
@@ -31,15 +30,13 @@ public static class KeyDerivation
     public static CryptoKey Scrypt(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int n, int r, int p)
     {
         if (ValidateParameters(n, r, p) is { } error) throw new ArgumentException(error);
-        byte[] pw = password.ToArray();
-        byte[] derived = SCrypt.Generate(pw, salt.ToArray(), n, r, p, 64);
+        byte[] derived = Crypto.Scrypt.Derive(password, salt, n, r, p, 64);
         try
         {
             return CryptoKey.FromDerived(derived);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(pw);
             CryptographicOperations.ZeroMemory(derived);
         }
     }
