@@ -125,9 +125,11 @@ else
   log "building coffre (Release) from the working tree"
   CODE_DESC="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$([[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && echo ' + uncommitted changes')"
 fi
-dotnet build "$SRC/src/Coffre.Cli" -c Release -nologo -v q >"$WORK/build.log" 2>&1 ||
+# The shipping form of coffre: published, ahead-of-time compiled (ReadyToRun), as README's install step does.
+dotnet publish "$SRC/src/Coffre.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$WORK/coffre-bin" -nologo -v q >"$WORK/build.log" 2>&1 ||
   { grep -E 'error' "$WORK/build.log" | sort -u >&2; die "build failed (see $WORK/build.log; --rev HEAD builds the last commit instead)"; }
-COFFRE="$SRC/src/Coffre.Cli/bin/Release/net10.0/coffre"
+COFFRE="$WORK/coffre-bin/coffre"
 [[ -x "$COFFRE" ]] || die "$COFFRE not built"
 RESTIC=$(command -v restic)
 
