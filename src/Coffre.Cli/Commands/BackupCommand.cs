@@ -50,6 +50,7 @@ internal static class BackupCommand
                     files_unmodified = s.FilesUnmodified,
                     dirs_new = s.DirsNew,
                     dirs_changed = s.DirsChanged,
+                    dirs_unmodified = s.DirsUnmodified,
                     data_blobs = s.DataBlobs,
                     tree_blobs = s.TreeBlobs,
                     data_added = s.DataAdded,
@@ -62,7 +63,7 @@ internal static class BackupCommand
             else if (!quiet)
             {
                 Console.WriteLine($"Files:   {s.FilesNew} new, {s.FilesChanged} changed, {s.FilesUnmodified} unchanged");
-                Console.WriteLine($"Folders: {s.DirsNew} new, {s.DirsChanged} changed");
+                Console.WriteLine($"Folders: {s.DirsNew} new, {s.DirsChanged} changed, {s.DirsUnmodified} unchanged");
                 Console.WriteLine($"Added:   {Units.Bytes(s.DataAdded)} ({Units.Bytes(s.DataAddedPacked)} stored after compression)");
                 Console.WriteLine($"Processed {s.TotalFilesProcessed} files, {Units.Bytes(s.TotalBytesProcessed)} in {Units.Duration(clock.Elapsed)}");
                 Console.WriteLine($"snapshot {result.SnapshotId.ToShortString()} saved{(result.Complete ? "" : $" (incomplete: {result.Errors.Count} path(s) could not be read)")}");

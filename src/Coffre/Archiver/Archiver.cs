@@ -163,7 +163,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         return await WalkTrieAsync(trie, rootNode, parentRoot, ct).ConfigureAwait(false);
     }
 
-    private async Task<Task<Node?>> WalkTrieAsync(PathTrie trie, Node dirNode, List<Node>? previous, CancellationToken ct)
+    private async Task<Task<Node?>> WalkTrieAsync(PathTrie trie, Node dirNode, List<Node>? previous, CancellationToken ct, Node? previousNode = null)
     {
         var kids = new List<Task<Node?>>();
         foreach (var (name, child) in trie.Children.OrderBy(c => c.Key, ByteNameComparer.Instance))
@@ -180,9 +180,9 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             catch (PosixException e) { AddError(new SourceError(UnixPath.ToDisplay(childPath), e.Message)); continue; }
             var node = NodeFactory.FromStatus(name, st, childPath);
             var prevChildren = prev?.Subtree is { } sub ? await TryLoadPreviousAsync(sub, ct).ConfigureAwait(false) : null;
-            kids.Add(await WalkTrieAsync(child, node, prevChildren, ct).ConfigureAwait(false));
+            kids.Add(await WalkTrieAsync(child, node, prevChildren, ct, prev).ConfigureAwait(false));
         }
-        return FinishDirAsync(dirNode, kids, ct);
+        return FinishDirAsync(dirNode, kids, ct, previousNode);
     }
 
     /// <summary>
@@ -250,7 +250,6 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             prevChildren = new Dictionary<byte[], Node>(ByteArrayComparer.Instance);
             foreach (var n in prevNodes) prevChildren[n.Name] = n;
         }
-        _summary.Dir(previous);
         var kids = new List<Task<Node?>>(names.Count);
         foreach (var childName in names)
         {
@@ -260,11 +259,11 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
             prevChildren?.TryGetValue(childName, out prevChild);
             kids.Add(await WalkAsync(childPath, childName, prevChild, ct).ConfigureAwait(false));
         }
-        return FinishDirAsync(node, kids, ct);
+        return FinishDirAsync(node, kids, ct, previous);
     }
 
     /// <summary>Waits for a folder's children, then stores its tree blob and links it as the subtree.</summary>
-    private async Task<Node?> FinishDirAsync(Node dir, List<Task<Node?>> kids, CancellationToken ct)
+    private async Task<Node?> FinishDirAsync(Node dir, List<Task<Node?>> kids, CancellationToken ct, Node? previous = null)
     {
         var children = await Task.WhenAll(kids).ConfigureAwait(false);
         var nodes = children.Where(n => n is not null).Cast<Node>().ToList();
@@ -272,6 +271,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         var id = BlobId.Hash(json);
         await _writer!.SaveBlobAsync(BlobType.Tree, id, json, compress: true, ct).ConfigureAwait(false);
         dir.Subtree = id;
+        if (dir.Name.Length > 0) _summary.Dir(previous, id); // the root tree is not a folder of the source
         return dir;
     }
 

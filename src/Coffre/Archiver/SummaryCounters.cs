@@ -6,11 +6,17 @@ namespace Coffre.Archiver;
 /// <summary>The new/changed/unmodified counts that go into the snapshot summary (thread-safe).</summary>
 internal sealed class SummaryCounters
 {
-    private long _filesNew, _filesChanged, _filesUnmodified, _dirsNew, _dirsChanged;
+    private long _filesNew, _filesChanged, _filesUnmodified, _dirsNew, _dirsChanged, _dirsUnmodified;
 
     public void FileUnmodified() => Interlocked.Increment(ref _filesUnmodified);
     public void FileRead(bool isNew) => Interlocked.Increment(ref isNew ? ref _filesNew : ref _filesChanged);
-    public void Dir(Node? previous) => Interlocked.Increment(ref previous is null ? ref _dirsNew : ref _dirsChanged);
+    /// <summary>A folder walked: new, or changed/unmodified by comparing its tree with the parent snapshot's.</summary>
+    public void Dir(Node? previous, BlobId tree)
+    {
+        if (previous is null) Interlocked.Increment(ref _dirsNew);
+        else if (previous.Subtree == tree) Interlocked.Increment(ref _dirsUnmodified);
+        else Interlocked.Increment(ref _dirsChanged);
+    }
 
     public SnapshotSummary ToSummary(GoTime start, GoTime end, RepositoryWriter writer, BackupProgress progress) => new()
     {
@@ -21,6 +27,7 @@ internal sealed class SummaryCounters
         FilesUnmodified = (ulong)_filesUnmodified,
         DirsNew = (ulong)_dirsNew,
         DirsChanged = (ulong)_dirsChanged,
+        DirsUnmodified = (ulong)_dirsUnmodified,
         DataBlobs = (ulong)writer.DataBlobs,
         TreeBlobs = (ulong)writer.TreeBlobs,
         DataAdded = (ulong)writer.DataAdded,
