@@ -10,8 +10,8 @@ namespace Coffre.IntegrationTests.BadInput;
 public class InterruptTests
 {
     [Theory]
-    [InlineData(Scenarios.SigInt, 1000)]
-    [InlineData(Scenarios.SigTerm, 1000)]
+    [InlineData(Scenarios.SigInt, 400)]
+    [InlineData(Scenarios.SigTerm, 400)]
     public void Interrupted_backup_leaves_the_repository_clean(int signal, int delayMs)
     {
         using var dir = new TestDirectory("interrupt");

@@ -92,7 +92,7 @@ internal static class Scenarios
     /// One small backup, then a backup of about 200 MiB of random data that gets <paramref name="signal"/> (SIGINT by
     /// default) <paramref name="delayMs"/> after it took its lock (so it is in the middle of its work, not starting up).
     /// </summary>
-    public static InterruptedRun InterruptBackup(TestDirectory dir, int signal = SigInt, int delayMs = 1000, long bytes = 200L << 20)
+    public static InterruptedRun InterruptBackup(TestDirectory dir, int signal = SigInt, int delayMs = 400, long bytes = 200L << 20)
     {
         var small = SmallRepository(dir);
         var before = RepoInspector.Snapshots(small.Repository);
