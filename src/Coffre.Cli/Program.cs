@@ -4,7 +4,7 @@ using Coffre;
 using Coffre.Cli;
 using Coffre.Cli.Commands;
 
-// Exit codes are a contract (docs/exit-codes.md): 0 ok, 1 fatal, 3 incomplete source, 10 no repository,
+// Exit codes are a contract (README, "Exit codes"): 0 ok, 1 fatal, 3 incomplete source, 10 no repository,
 // 11 locked, 12 wrong password, 130 interrupted.
 var root = new RootCommand("Coffre: encrypted, deduplicated backups in the restic repository format");
 GlobalOptions.AddTo(root);

@@ -16,7 +16,7 @@ public class CoffreException : Exception
     public int ExitCode { get; }
 }
 
-/// <summary>The exit-code contract (docs/exit-codes.md); tested end to end.</summary>
+/// <summary>The exit-code contract (README, "Exit codes"); tested end to end.</summary>
 public static class ExitCodes
 {
     public const int Ok = 0;
