@@ -46,8 +46,8 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         _files = Channel.CreateBounded<FileJob>(new BoundedChannelOptions(256) { SingleWriter = true });
         // chunks: the file workers write, the blob workers read.
         var chunks = Channel.CreateBounded<ChunkJob>(new BoundedChannelOptions(4) { SingleReader = false });
-        // Chunk buffers: one being filled per file worker, one being encoded per blob worker, two queued.
-        var buffers = new ChunkBufferPool(options.FileWorkers + options.BlobWorkers + 2);
+        // Chunk buffers: one being filled per file worker, one being encoded per blob worker, one queued.
+        var buffers = new ChunkBufferPool(options.FileWorkers + options.BlobWorkers + 1);
 
         Exception? firstFailure = null;
         async Task Guard(Func<Task> body)

@@ -73,6 +73,7 @@ public sealed class CryptoKey
     }
 
     /// <summary>Deterministic seal with the given IV (tests, vectors). restic refuses an all-zero IV, so does this.</summary>
+    /// <remarks><paramref name="plaintext"/> may already sit at <c>output[16..^16]</c>: sealing in place is safe.</remarks>
     public void Seal(ReadOnlySpan<byte> plaintext, Span<byte> output, ReadOnlySpan<byte> iv)
     {
         if (iv.Length != IvSize) throw new ArgumentException("the IV is 16 bytes", nameof(iv));

@@ -16,7 +16,6 @@ public static class BlobCodec
     /// <summary>One worker's encoding buffers, big enough for any chunk (8 MiB).</summary>
     public sealed class EncodeBuffers
     {
-        public byte[] Compressed { get; } = GC.AllocateUninitializedArray<byte>(Zstd.CompressBound(Chunking.Chunker.MaxSize));
         public byte[] Sealed { get; } = GC.AllocateUninitializedArray<byte>(Zstd.CompressBound(Chunking.Chunker.MaxSize) + CryptoKey.Overhead);
     }
 
@@ -60,10 +59,12 @@ public static class BlobCodec
     {
         if (plain.Length > 0)
         {
-            var zlen = Zstd.Compress(plain, buffers.Compressed);
+            // Compress straight to where the ciphertext goes, then seal in place: one buffer, no copy.
+            var body = buffers.Sealed.AsSpan(16, buffers.Sealed.Length - CryptoKey.Overhead);
+            var zlen = Zstd.Compress(plain, body);
             if (zlen < plain.Length)
             {
-                key.Seal(buffers.Compressed.AsSpan(0, zlen), buffers.Sealed.AsSpan(0, zlen + CryptoKey.Overhead));
+                key.Seal(body[..zlen], buffers.Sealed.AsSpan(0, zlen + CryptoKey.Overhead));
                 return (zlen + CryptoKey.Overhead, (uint)plain.Length);
             }
         }
