@@ -40,10 +40,10 @@ internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, 
         long total = 0;
         try
         {
-            using var handle = Posix.OpenRead(job.Path);
-            Posix.AdviseSequential(handle);
-            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-            _chunker.Reset(stream);
+            using var handle = job.Stream is null ? Posix.OpenRead(job.Path) : null;
+            if (handle is not null) Posix.AdviseSequential(handle);
+            using var file = handle is null ? null : new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            _chunker.Reset(job.Stream ?? file!);
             int n;
             while ((n = _chunker.Next(current())) > 0)
             {
@@ -62,13 +62,11 @@ internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, 
         catch (IOException e)
         {
             onError(new SourceError(UnixPath.ToDisplay(job.Path), e.Message));
-            progress.Error();
             return null;
         }
         catch (UnauthorizedAccessException e)
         {
             onError(new SourceError(UnixPath.ToDisplay(job.Path), e.Message));
-            progress.Error();
             return null;
         }
         progress.FileFinished();
