@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: build coffre, back up the sample folder into ./backups, list it,
-# check it. The demo password is generated once into ~/.config/coffre/demo-password (mode 0600): never
-# in a config file or on the command line.
+# The main job on the embedded default: build coffre, back up the bundled sample application (a SQLite
+# database and a media folder, samples/app/coffre.json) into ./backups, list the backups and check them.
+# The demo password is generated once into ~/.config/coffre/demo-password (mode 0600) and handed to coffre
+# through the environment, as samples/app/coffre.json asks (passwordEnv): never in a config file or argv.
 set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build src/Coffre.Cli -c Release -nologo -v q >/dev/null
@@ -11,8 +12,11 @@ if [ ! -f "$pwfile" ]; then
   mkdir -p "$(dirname "$pwfile")"
   (umask 077 && head -c 24 /dev/urandom | base64 > "$pwfile")
 fi
-export COFFRE_REPOSITORY=./backups COFFRE_PASSWORD_FILE="$pwfile"
-[ -f backups/config ] || "$coffre" init
-"$coffre" backup samples/site --tag demo
-"$coffre" snapshots
-"$coffre" check
+COFFRE_PASSWORD="$(cat "$pwfile")"
+export COFFRE_PASSWORD
+config=samples/app/coffre.json
+"$coffre" config check -c "$config"
+[ -f backups/config ] || "$coffre" init -c "$config"
+"$coffre" backup -c "$config"
+"$coffre" list -c "$config"
+"$coffre" check -c "$config"

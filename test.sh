@@ -24,7 +24,20 @@ if ! command -v restic >/dev/null 2>&1; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+
+# Private PostgreSQL 15 and MariaDB for the database source tests (tests/servers.sh): started on 127.0.0.1
+# with free private ports and temp data folders, stopped and deleted on exit.
+source tests/servers.sh
+trap 'coffre_servers_stop; rm -rf "$results"' EXIT
+trap 'exit 130' INT TERM
+if ! coffre_servers_start; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: the database servers for the source tests could not be started (see above)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: database servers missing: their tests will be skipped (CI=true makes this a failure)" >&2
+fi
 export COFFRE_TEST_SCRYPT=1
 
 dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}

@@ -17,6 +17,12 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    public static readonly Option<string?> Config = new("--config", "-c")
+    {
+        Description = "Application configuration file (default: ./coffre.json when present)",
+        Recursive = true,
+    };
+
     public static readonly Option<bool> Json = new("--json")
     {
         Description = "Print machine-readable JSON instead of text",
@@ -32,6 +38,7 @@ internal static class GlobalOptions
     public static void AddTo(RootCommand root)
     {
         root.Options.Add(Repo);
+        root.Options.Add(Config);
         root.Options.Add(PasswordFile);
         root.Options.Add(Json);
         root.Options.Add(Quiet);

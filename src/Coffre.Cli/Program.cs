@@ -16,6 +16,8 @@ root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(UnlockCommand.Create());
+root.Subcommands.Add(ListCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

@@ -1,18 +1,34 @@
 using System.CommandLine;
+using Coffre.Configuration;
 using Coffre.Storage;
 using Coffre.Storage.Local;
 
 namespace Coffre.Cli;
 
-/// <summary>Turns the global options into a backend and an opened repository.</summary>
+/// <summary>
+/// Turns the global options into a backend and an opened repository. The repository is -r/--repo, else
+/// $COFFRE_REPOSITORY, else the configuration's; the password is --password-file, $COFFRE_PASSWORD_FILE or
+/// $COFFRE_PASSWORD, else the configuration's password source, else a prompt.
+/// </summary>
 internal static class RepositoryOpener
 {
     public static IStorageBackend Backend(ParseResult pr)
     {
         var location = pr.GetValue(GlobalOptions.Repo) ?? Environment.GetEnvironmentVariable("COFFRE_REPOSITORY");
+        if (string.IsNullOrEmpty(location) && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.Path;
         if (string.IsNullOrEmpty(location))
-            throw new CoffreException("no repository given: use -r/--repo PATH or set COFFRE_REPOSITORY", ExitCodes.NoRepository);
+            throw new CoffreException("no repository given: use -r/--repo PATH, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
         return new LocalBackend(location);
+    }
+
+    public static byte[] Password(ParseResult pr, bool confirm)
+    {
+        var file = pr.GetValue(GlobalOptions.PasswordFile);
+        var explicitSource = file is not null
+            || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("COFFRE_PASSWORD_FILE"))
+            || Environment.GetEnvironmentVariable("COFFRE_PASSWORD") is not null;
+        if (!explicitSource && AppConfig.IsPresent(pr)) return PasswordSource.Resolve(AppConfig.Load(pr).Repository);
+        return PasswordReader.Read(file, confirm);
     }
 
     public static async Task<Repository.Repository> OpenAsync(ParseResult pr, CancellationToken ct, bool loadIndex = true)
@@ -20,8 +36,7 @@ internal static class RepositoryOpener
         var backend = Backend(pr);
         if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
             throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
-        var password = PasswordReader.Read(pr.GetValue(GlobalOptions.PasswordFile), confirm: false);
-        var repo = await Repository.Repository.OpenAsync(backend, password, ct).ConfigureAwait(false);
+        var repo = await Repository.Repository.OpenAsync(backend, Password(pr, confirm: false), ct).ConfigureAwait(false);
         if (loadIndex) await repo.LoadIndexAsync(ct).ConfigureAwait(false);
         return repo;
     }

@@ -10,14 +10,21 @@ internal static class BackupCommand
 {
     public static Command Create()
     {
-        var paths = new Argument<string[]>("paths") { Description = "Files and folders to back up", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "Files and folders to back up (none: the application of coffre.json)", Arity = ArgumentArity.ZeroOrMore };
+        var dest = new Option<string?>("--dest") { Description = "Application backup: store this run in another repository (a folder)" };
         var tags = new Option<string[]>("--tag") { Description = "Tag the snapshot (repeatable)", AllowMultipleArgumentsPerToken = false };
         var host = new Option<string?>("--host") { Description = "Hostname to record (default: this machine's)" };
         var excludes = new Option<string[]>("--exclude", "-e") { Description = "Leave out paths matching this pattern (repeatable; * ? **)" };
         var force = new Option<bool>("--force") { Description = "Read every file, even those the parent snapshot says are unchanged" };
-        var cmd = new Command("backup", "Back up files and folders as a new snapshot") { paths, tags, host, excludes, force };
+        var cmd = new Command("backup", "Back up the application of coffre.json (databases + media), or files and folders") { paths, tags, host, excludes, force, dest };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
+            if ((pr.GetValue(paths) ?? []).Length == 0)
+            {
+                if (!AppConfig.IsPresent(pr))
+                    throw new CoffreException("nothing to back up: give paths, or run where coffre.json is (or use -c FILE)");
+                return await ApplicationBackup.RunAsync(pr, pr.GetValue(dest), ct);
+            }
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             repo.EnsureIndexComplete();
             var json = pr.GetValue(GlobalOptions.Json);

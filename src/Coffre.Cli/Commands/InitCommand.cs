@@ -11,7 +11,7 @@ internal static class InitCommand
         {
             var backend = RepositoryOpener.Backend(pr);
             if (await backend.ExistsAsync(ct)) throw new CoffreException($"a repository already exists at {backend.Location}");
-            var password = PasswordReader.Read(pr.GetValue(GlobalOptions.PasswordFile), confirm: true);
+            var password = RepositoryOpener.Password(pr, confirm: true);
             var repo = await Repository.Repository.InitAsync(backend, password, TimeProvider.System, ct);
             if (pr.GetValue(GlobalOptions.Json))
                 Console.WriteLine($"{{\"message_type\":\"initialized\",\"id\":\"{repo.Config.Id}\",\"repository\":\"{Output.JsonText.Escape(backend.Location)}\"}}");

@@ -34,7 +34,7 @@ internal sealed class FolderWalker(BackupPipeline pipeline, ExcludeMatcher exclu
             if (NodeFactory.IsUnchanged(node, previous) && previous!.Content!.TrueForAll(pipeline.Repo.Index.Has))
             {
                 node.Content = previous.Content;
-                pipeline.Summary.FileUnmodified();
+                pipeline.Summary.FileUnmodified(node.Size);
                 return Task.FromResult<Node?>(node);
             }
             pipeline.Summary.FileRead(previous is null);

@@ -6,9 +6,13 @@ namespace Coffre.Archiver;
 /// <summary>The new/changed/unmodified counts that go into the snapshot summary (thread-safe).</summary>
 internal sealed class SummaryCounters
 {
-    private long _filesNew, _filesChanged, _filesUnmodified, _dirsNew, _dirsChanged, _dirsUnmodified;
+    private long _filesNew, _filesChanged, _filesUnmodified, _dirsNew, _dirsChanged, _dirsUnmodified, _bytesUnmodified;
 
-    public void FileUnmodified() => Interlocked.Increment(ref _filesUnmodified);
+    public void FileUnmodified(ulong size)
+    {
+        Interlocked.Increment(ref _filesUnmodified);
+        Interlocked.Add(ref _bytesUnmodified, (long)size);
+    }
     public void FileRead(bool isNew) => Interlocked.Increment(ref isNew ? ref _filesNew : ref _filesChanged);
     /// <summary>A folder walked: new, or changed/unmodified by comparing its tree with the parent snapshot's.</summary>
     public void Dir(Node? previous, BlobId tree)
@@ -33,6 +37,6 @@ internal sealed class SummaryCounters
         DataAdded = (ulong)writer.DataAdded,
         DataAddedPacked = (ulong)writer.DataAddedPacked,
         TotalFilesProcessed = (ulong)(_filesNew + _filesChanged + _filesUnmodified),
-        TotalBytesProcessed = (ulong)progress.TotalBytes,
+        TotalBytesProcessed = (ulong)(progress.BytesDone + Interlocked.Read(ref _bytesUnmodified)),
     };
 }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Coffre.Archiver;
+using Coffre.Cli.Output;
+using Coffre.Jobs;
+
+namespace Coffre.Cli.Commands;
+
+/// <summary>`coffre backup` with a configuration: the application's databases and media as one snapshot.</summary>
+internal static class ApplicationBackup
+{
+    public static async Task<int> RunAsync(ParseResult pr, string? destination, CancellationToken ct)
+    {
+        var config = AppConfig.Load(pr);
+        var manager = new BackupManager(config, TimeProvider.System);
+        var json = pr.GetValue(GlobalOptions.Json);
+        var quiet = pr.GetValue(GlobalOptions.Quiet);
+        var progress = new BackupProgress();
+        var clock = Stopwatch.StartNew();
+        ApplicationBackupResult result;
+        await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
+            result = await manager.CreateBackupAsync(destination, progress, ct);
+        foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
+        var m = result.Metadata;
+        if (json)
+            JsonText.Print(new
+            {
+                message_type = "summary",
+                snapshot_id = result.Backup.SnapshotId.ToString(),
+                application = m.Application,
+                status = m.Status,
+                databases = m.Databases.Select(d => new { d.Name, d.Engine, d.Size, tables = d.Tables.Count }),
+                media = m.Media,
+                data_added = result.Backup.Summary.DataAdded,
+                total_duration = clock.Elapsed.TotalSeconds,
+            });
+        else if (!quiet)
+        {
+            foreach (var d in m.Databases)
+                Console.WriteLine($"database {d.Name} ({d.Engine} {d.ServerVersion}): {Units.Bytes(d.Size)}, {d.Tables.Count} tables, {d.Tables.Values.Sum()} rows");
+            foreach (var md in m.Media)
+                Console.WriteLine($"media {md.Name}: {md.Files} files, {Units.Bytes(md.Bytes)}");
+            Console.WriteLine($"Added {Units.Bytes(result.Backup.Summary.DataAdded)} ({Units.Bytes(result.Backup.Summary.DataAddedPacked)} stored) in {Units.Duration(clock.Elapsed)}");
+            Console.WriteLine($"backup {result.Backup.SnapshotId.ToShortString()} of {m.Application} saved ({m.Status})");
+        }
+        return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
+    }
+}

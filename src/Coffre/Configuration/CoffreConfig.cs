@@ -1,0 +1,220 @@
+namespace Coffre.Configuration;
+
+/// <summary>
+/// The application backup configuration, <c>coffre.json</c> (docs/configuration.md). Plain classes bound with
+/// Microsoft.Extensions.Configuration by <see cref="ConfigLoader"/>; every public settable property is a key of
+/// the file (camelCase in the file, case-insensitive). After loading, relative paths are already resolved against
+/// the file's folder and the per-engine defaults are filled in.
+/// </summary>
+public sealed class CoffreConfig
+{
+    /// <summary>The application's name: the snapshots' tag <c>app:&lt;name&gt;</c>. Required.</summary>
+    public string? Application { get; set; }
+
+    public RepositorySection Repository { get; set; } = new();
+
+    public List<DatabaseSection> Databases { get; set; } = [];
+
+    public List<MediaSection> Media { get; set; } = [];
+
+    public RetentionSection Retention { get; set; } = new();
+
+    public HooksSection Hooks { get; set; } = new();
+
+    public ScheduleSection Schedule { get; set; } = new();
+
+    public LoggingSection Logging { get; set; } = new();
+
+    public AlertsSection Alerts { get; set; } = new();
+
+    /// <summary>The file this configuration was loaded from (absolute), or null when built in code.</summary>
+    public string? FilePath { get; internal set; }
+
+    /// <summary>Problems found while reading the file: unknown keys, literal passwords, values of the wrong type.</summary>
+    internal List<ConfigError> LoadErrors { get; } = [];
+}
+
+/// <summary>Where snapshots go and how the repository password is obtained (exactly one source).</summary>
+public sealed class RepositorySection : IPasswordSource
+{
+    public const string DefaultPath = "./backups";
+
+    /// <summary>The repository folder; default <c>./backups</c> next to the configuration file.</summary>
+    public string? Path { get; set; } = DefaultPath;
+
+    /// <inheritdoc/>
+    public string? PasswordEnv { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordFile { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordCommand { get; set; }
+}
+
+/// <summary>A database to dump: <c>postgresql</c> and <c>mysql</c> (MySQL or MariaDB) servers, or a <c>sqlite</c> file.</summary>
+public sealed class DatabaseSection : IPasswordSource
+{
+    /// <summary>The dump's name in the snapshot (<c>database/&lt;name&gt;.&lt;ext&gt;</c>); default: <see cref="Database"/>, or the SQLite file's name without extension.</summary>
+    public string? Name { get; set; }
+
+    /// <summary><c>postgresql</c>, <c>mysql</c> or <c>sqlite</c> (see <see cref="DatabaseEngines"/>).</summary>
+    public string? Engine { get; set; }
+
+    /// <summary>Server host (postgresql, mysql); default 127.0.0.1.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Server port (postgresql, mysql); default 5432 or 3306.</summary>
+    public int? Port { get; set; }
+
+    /// <summary>The database's name on the server (postgresql, mysql). Required for those engines.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>The user to connect as (postgresql, mysql). Required for those engines.</summary>
+    public string? User { get; set; }
+
+    /// <summary>The database file (sqlite). Required for that engine.</summary>
+    public string? Path { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordEnv { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordFile { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordCommand { get; set; }
+}
+
+/// <summary>The engine names <see cref="DatabaseSection.Engine"/> accepts, and their default ports.</summary>
+public static class DatabaseEngines
+{
+    public const string PostgreSql = "postgresql";
+    public const string MySql = "mysql";
+    public const string Sqlite = "sqlite";
+
+    public static IReadOnlyList<string> All { get; } = [PostgreSql, MySql, Sqlite];
+
+    public static bool IsServer(string? engine) => engine is PostgreSql or MySql;
+
+    public static int? DefaultPort(string? engine) => engine switch
+    {
+        PostgreSql => 5432,
+        MySql => 3306,
+        _ => null,
+    };
+}
+
+/// <summary>A folder of files (uploads, media) backed up as <c>media/&lt;name&gt;/...</c>.</summary>
+public sealed class MediaSection
+{
+    /// <summary>The folder. Required.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The folder's name in the snapshot; default: the last element of <see cref="Path"/>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Patterns (relative to the folder, <c>*</c>, <c>**</c>) of files and folders to leave out.</summary>
+    public List<string> Exclude { get; set; } = [];
+}
+
+/// <summary>
+/// Which snapshots <c>forget</c> keeps; a snapshot kept by any rule is kept. Default: every snapshot of the last 30
+/// days and no other rule. Null means "no such rule".
+/// </summary>
+public sealed class RetentionSection
+{
+    public const int DefaultKeepWithinDays = 30;
+
+    /// <summary>Keep every snapshot younger than this many days (0: no such rule).</summary>
+    public int? KeepWithinDays { get; set; } = DefaultKeepWithinDays;
+
+    /// <summary>Keep the newest N snapshots.</summary>
+    public int? Last { get; set; }
+
+    /// <summary>Keep the newest snapshot of each of the last N days that have one.</summary>
+    public int? Daily { get; set; }
+
+    public int? Weekly { get; set; }
+
+    public int? Monthly { get; set; }
+
+    public int? Yearly { get; set; }
+}
+
+/// <summary>Shell commands (<c>/bin/sh -c</c>) run around a restore; a non-zero exit code stops the restore.</summary>
+public sealed class HooksSection
+{
+    /// <summary>Before anything is overwritten, e.g. <c>systemctl stop boutique</c>.</summary>
+    public string? PreRestore { get; set; }
+
+    /// <summary>After the restore, e.g. <c>systemctl start boutique</c>.</summary>
+    public string? PostRestore { get; set; }
+}
+
+/// <summary>When <c>coffre backup</c> runs on its own (used by the scheduler).</summary>
+public sealed class ScheduleSection
+{
+    /// <summary><c>hourly</c>, <c>daily HH:MM</c>, <c>weekly DAY HH:MM</c> (DAY: mon..sun) or a five-field cron expression.</summary>
+    public string? Backup { get; set; }
+}
+
+/// <summary>Where Coffre writes its log.</summary>
+public sealed class LoggingSection
+{
+    public static IReadOnlyList<string> Levels { get; } = ["debug", "info", "warning", "error"];
+
+    /// <summary>A folder for the log files; none: log to standard error only.</summary>
+    public string? Path { get; set; }
+
+    /// <summary><c>debug</c>, <c>info</c> (default), <c>warning</c> or <c>error</c>.</summary>
+    public string? Level { get; set; }
+}
+
+/// <summary>Who is told when a backup fails.</summary>
+public sealed class AlertsSection
+{
+    public WebhookAlert Webhook { get; set; } = new();
+
+    public EmailAlert Email { get; set; } = new();
+}
+
+/// <summary>An HTTP POST of a JSON message.</summary>
+public sealed class WebhookAlert
+{
+    /// <summary>An absolute http(s) URL; none: no webhook.</summary>
+    public string? Url { get; set; }
+}
+
+/// <summary>A mail through an SMTP server.</summary>
+public sealed class EmailAlert
+{
+    /// <summary>The SMTP server; none: no mail.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Default 25.</summary>
+    public int? Port { get; set; }
+
+    public string? From { get; set; }
+
+    public List<string> To { get; set; } = [];
+}
+
+/// <summary>Where a password comes from: an environment variable, a file (mode 0600), or a command. Never the password itself.</summary>
+public interface IPasswordSource
+{
+    /// <summary>The name of an environment variable holding the password.</summary>
+    string? PasswordEnv { get; }
+
+    /// <summary>A file (not readable by group or others) whose first line is the password.</summary>
+    string? PasswordFile { get; }
+
+    /// <summary>A shell command whose first line of output is the password, e.g. <c>pass show coffre</c>.</summary>
+    string? PasswordCommand { get; }
+}
+
+/// <summary>One problem in the configuration: <paramref name="Key"/> is its path, e.g. <c>databases[1].engine</c>.</summary>
+public sealed record ConfigError(string Key, string Message)
+{
+    public override string ToString() => $"{Key}: {Message}";
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Coffre.Configuration;
+
+/// <summary>
+/// Checks a loaded <see cref="CoffreConfig"/> and names each faulty key (<c>databases[1].engine</c>). Looks at the
+/// file system (password files, SQLite files and media folders must exist) but never reads a password, runs a
+/// command or connects to a database.
+/// </summary>
+public static partial class ConfigValidator
+{
+    private const UnixFileMode GroupOrOthers =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    public static IReadOnlyList<ConfigError> Validate(CoffreConfig c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        var errors = new List<ConfigError>(c.LoadErrors);
+        void Error(string key, string message) => errors.Add(new ConfigError(key, message));
+
+        if (string.IsNullOrWhiteSpace(c.Application))
+            Error("application", "the application's name is required, e.g. \"application\": \"boutique\"");
+        else if (c.Application.Any(ch => ch == ',' || char.IsWhiteSpace(ch) || char.IsControl(ch)))
+            Error("application", $"\"{c.Application}\" cannot contain spaces or commas (it becomes the tag app:<name>)");
+
+        if (string.IsNullOrWhiteSpace(c.Repository.Path))
+            Error("repository.path", "the repository folder is required, e.g. \"./backups\"");
+        PasswordSourceErrors("repository", c.Repository, required: true, Error);
+
+        var dbNames = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < c.Databases.Count; i++)
+            Database($"databases[{i}]", c.Databases[i], dbNames, i, Error);
+
+        var mediaNames = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < c.Media.Count; i++)
+            Media($"media[{i}]", c.Media[i], mediaNames, i, Error);
+
+        if (c.Databases.Count == 0 && c.Media.Count == 0)
+            Error("databases", "nothing to back up: add a database to \"databases\" or a folder to \"media\"");
+
+        Retention(c.Retention, Error);
+        Hook("hooks.preRestore", c.Hooks.PreRestore, Error);
+        Hook("hooks.postRestore", c.Hooks.PostRestore, Error);
+
+        if (c.Schedule.Backup is { } schedule && ScheduleProblem(schedule) is { } sp) Error("schedule.backup", sp);
+
+        if (c.Logging.Level is { } level && !LoggingSection.Levels.Contains(level, StringComparer.OrdinalIgnoreCase))
+            Error("logging.level", $"unknown level \"{level}\" (use {Choices(LoggingSection.Levels)})");
+
+        Alerts(c.Alerts, Error);
+        return errors;
+    }
+
+    private static void Database(string key, DatabaseSection db, Dictionary<string, int> names, int index, Action<string, string> error)
+    {
+        if (string.IsNullOrWhiteSpace(db.Engine))
+            error($"{key}.engine", $"the engine is required ({Choices(DatabaseEngines.All)})");
+        else if (!DatabaseEngines.All.Contains(db.Engine))
+            error($"{key}.engine", $"unknown engine \"{db.Engine}\" (use {Choices(DatabaseEngines.All)})");
+
+        if (string.IsNullOrWhiteSpace(db.Name))
+            error($"{key}.name", "a name is required (it names the dump in the snapshot: database/<name>.<ext>)");
+        else if (!SafeName().IsMatch(db.Name))
+            error($"{key}.name", $"\"{db.Name}\" must be letters, digits, '-', '_' or '.' and not start with '.' (it names the dump in the snapshot)");
+        else if (names.TryGetValue(db.Name, out var first))
+            error($"{key}.name", $"\"{db.Name}\" is already the name of databases[{first}]: each database needs its own name");
+        else
+            names[db.Name] = index;
+
+        if (DatabaseEngines.IsServer(db.Engine))
+        {
+            if (string.IsNullOrWhiteSpace(db.Database)) error($"{key}.database", $"the database's name on the {db.Engine} server is required");
+            if (string.IsNullOrWhiteSpace(db.User)) error($"{key}.user", $"the user to connect to {db.Engine} as is required");
+            if (string.IsNullOrWhiteSpace(db.Host)) error($"{key}.host", "the server's host name or address is required");
+            if (db.Port is { } p && (p < 1 || p > 65535)) error($"{key}.port", $"{p} is not a port number (1 to 65535)");
+            if (db.Path is not null) error($"{key}.path", $"\"path\" is for sqlite databases; a {db.Engine} database uses host, port and database");
+            PasswordSourceErrors(key, db, required: false, error);
+        }
+        else if (db.Engine == DatabaseEngines.Sqlite)
+        {
+            if (string.IsNullOrWhiteSpace(db.Path))
+                error($"{key}.path", "the SQLite database file is required");
+            else if (!File.Exists(db.Path))
+                error($"{key}.path", Directory.Exists(db.Path) ? $"{db.Path} is a folder, not a SQLite database file" : $"{db.Path} does not exist");
+            foreach (var (field, set) in new[]
+            {
+                ("host", db.Host is not null), ("port", db.Port is not null), ("database", db.Database is not null), ("user", db.User is not null),
+                ("passwordEnv", db.PasswordEnv is not null), ("passwordFile", db.PasswordFile is not null), ("passwordCommand", db.PasswordCommand is not null),
+            })
+                if (set) error($"{key}.{field}", $"\"{field}\" is not used by sqlite databases (only \"path\")");
+        }
+    }
+
+    private static void Media(string key, MediaSection m, Dictionary<string, int> names, int index, Action<string, string> error)
+    {
+        if (string.IsNullOrWhiteSpace(m.Path))
+            error($"{key}.path", "the folder is required");
+        else if (!Directory.Exists(m.Path))
+            error($"{key}.path", File.Exists(m.Path) ? $"{m.Path} is a file, not a folder" : $"{m.Path} does not exist");
+
+        if (m.Name is null) { /* no path either: reported above */ }
+        else if (!SafeName().IsMatch(m.Name))
+            error($"{key}.name", $"\"{m.Name}\" must be letters, digits, '-', '_' or '.' and not start with '.' (it names the folder in the snapshot: media/<name>)");
+        else if (names.TryGetValue(m.Name, out var first))
+            error($"{key}.name", $"\"{m.Name}\" is already the name of media[{first}]: give one of them another \"name\"");
+        else
+            names[m.Name] = index;
+
+        for (var i = 0; i < m.Exclude.Count; i++)
+            if (string.IsNullOrWhiteSpace(m.Exclude[i])) error($"{key}.exclude[{i}]", "an exclude pattern cannot be empty");
+    }
+
+    private static void PasswordSourceErrors(string key, IPasswordSource s, bool required, Action<string, string> error)
+    {
+        var set = new List<string>();
+        if (!string.IsNullOrWhiteSpace(s.PasswordEnv)) set.Add("passwordEnv");
+        if (!string.IsNullOrWhiteSpace(s.PasswordFile)) set.Add("passwordFile");
+        if (!string.IsNullOrWhiteSpace(s.PasswordCommand)) set.Add("passwordCommand");
+        if (set.Count == 0 && required)
+            error($"{key}.passwordEnv", "no password source: set one of passwordEnv (a variable's name), passwordFile or passwordCommand");
+        if (set.Count > 1)
+            error($"{key}.{set[1]}", $"set only one of {string.Join(", ", set)}");
+
+        if (!string.IsNullOrWhiteSpace(s.PasswordEnv) && !EnvName().IsMatch(s.PasswordEnv))
+            error($"{key}.passwordEnv", $"\"{s.PasswordEnv}\" is not an environment variable's name: give the variable's name, never the password itself");
+        if (!string.IsNullOrWhiteSpace(s.PasswordFile) && PasswordFileProblem(s.PasswordFile) is { } problem)
+            error($"{key}.passwordFile", problem);
+    }
+
+    /// <summary>Why a password file cannot be used, or null: it must exist, be a file, and be private (0600 or 0400).</summary>
+    internal static string? PasswordFileProblem(string file)
+    {
+        if (Directory.Exists(file)) return $"{file} is a folder, not a password file";
+        if (!File.Exists(file)) return $"password file {file} does not exist";
+        var mode = File.GetUnixFileMode(file);
+        if ((mode & GroupOrOthers) != 0)
+            return $"password file {file} can be read by group or others: run 'chmod 600 {file}'";
+        return null;
+    }
+
+    private static void Retention(RetentionSection r, Action<string, string> error)
+    {
+        var rules = new (string Key, int? Value)[]
+        {
+            ("keepWithinDays", r.KeepWithinDays), ("last", r.Last), ("daily", r.Daily), ("weekly", r.Weekly), ("monthly", r.Monthly), ("yearly", r.Yearly),
+        };
+        foreach (var (k, v) in rules)
+            if (v < 0) error($"retention.{k}", $"{v} is negative: give a count (0 or more)");
+        if (rules.All(x => x.Value is null or 0))
+            error("retention", "no rule keeps any backup: set keepWithinDays, last, daily, weekly, monthly or yearly");
+    }
+
+    private static void Hook(string key, string? command, Action<string, string> error)
+    {
+        if (command is not null && string.IsNullOrWhiteSpace(command)) error(key, "the command is empty: remove the key or give a command");
+    }
+
+    private static void Alerts(AlertsSection a, Action<string, string> error)
+    {
+        if (a.Webhook.Url is { } url
+            && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps)))
+            error("alerts.webhook.url", $"\"{url}\" is not an http:// or https:// URL");
+
+        var e = a.Email;
+        var used = e.Host is not null || e.From is not null || e.To.Count > 0 || e.Port is not null;
+        if (!used) return;
+        if (string.IsNullOrWhiteSpace(e.Host)) error("alerts.email.host", "the SMTP server is required to send mail");
+        if (e.Port is { } p && (p < 1 || p > 65535)) error("alerts.email.port", $"{p} is not a port number (1 to 65535)");
+        if (string.IsNullOrWhiteSpace(e.From) || !e.From.Contains('@', StringComparison.Ordinal))
+            error("alerts.email.from", "a sender address (name@domain) is required");
+        if (e.To.Count == 0) error("alerts.email.to", "at least one recipient is required, e.g. [ \"ops@example.com\" ]");
+        for (var i = 0; i < e.To.Count; i++)
+            if (!e.To[i].Contains('@', StringComparison.Ordinal)) error($"alerts.email.to[{i}]", $"\"{e.To[i]}\" is not a mail address");
+    }
+
+    /// <summary>Why a schedule is not understood, or null. Accepts hourly, daily HH:MM, weekly DAY HH:MM and five-field cron.</summary>
+    internal static string? ScheduleProblem(string s)
+    {
+        var parts = s.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        const string Help = "use \"hourly\", \"daily HH:MM\", \"weekly DAY HH:MM\" (DAY: mon..sun) or a cron expression such as \"30 2 * * *\"";
+        bool Time(string t) => TimeOnly.TryParseExact(t, "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        var ok = parts switch
+        {
+            ["hourly"] => true,
+            ["daily", var t] => Time(t),
+            ["weekly", var d, var t] => Days.Contains(d.ToLowerInvariant()) && Time(t),
+            { Length: 5 } => parts.All(p => CronField().IsMatch(p)),
+            _ => false,
+        };
+        return ok ? null : $"\"{s}\" is not a schedule: {Help}";
+    }
+
+    private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+    private static string Choices(IReadOnlyList<string> values) =>
+        values.Count == 1 ? values[0] : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
+
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
+    private static partial Regex SafeName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvName();
+
+    [GeneratedRegex(@"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*$")]
+    private static partial Regex CronField();
+}

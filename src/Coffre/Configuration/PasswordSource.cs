@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Coffre.Configuration;
+
+/// <summary>
+/// Obtains a password from the source a section names: an environment variable, a private file (first line), or a
+/// command run with <c>/bin/sh -c</c> (first line of its output). The password never appears in a message: errors
+/// name the variable, file or command, and quote the command's error output, never its standard output.
+/// </summary>
+public static class PasswordSource
+{
+    /// <summary>How long a password command may run before it is stopped.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>The repository password. Throws <see cref="CoffreException"/> when it cannot be obtained.</summary>
+    public static byte[] Resolve(RepositorySection r, IDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return Resolve(r, "repository", environment)
+            ?? throw new CoffreException("repository: no password source: set one of passwordEnv, passwordFile or passwordCommand in coffre.json");
+    }
+
+    /// <summary>A database's password, or null when it names no source (the client's own configuration applies).</summary>
+    public static byte[]? Resolve(DatabaseSection db, IDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return Resolve(db, $"database {db.Name}", environment);
+    }
+
+    private static byte[]? Resolve(IPasswordSource s, string what, IDictionary<string, string?>? environment)
+    {
+        var sources = new[] { s.PasswordEnv, s.PasswordFile, s.PasswordCommand }.Count(x => !string.IsNullOrWhiteSpace(x));
+        if (sources > 1)
+            throw new CoffreException($"{what}: set only one of passwordEnv, passwordFile and passwordCommand");
+        if (!string.IsNullOrWhiteSpace(s.PasswordEnv)) return FromEnvironment(s.PasswordEnv, what, environment);
+        if (!string.IsNullOrWhiteSpace(s.PasswordFile)) return FromFile(s.PasswordFile, what);
+        if (!string.IsNullOrWhiteSpace(s.PasswordCommand)) return FromCommand(s.PasswordCommand, what);
+        return null;
+    }
+
+    private static byte[] FromEnvironment(string name, string what, IDictionary<string, string?>? environment)
+    {
+        var value = environment is null
+            ? Environment.GetEnvironmentVariable(name)
+            : environment.TryGetValue(name, out var v) ? v : null;
+        if (string.IsNullOrEmpty(value))
+            throw new CoffreException($"{what}: the password variable {name} is {(value is null ? "not set" : "empty")}: export {name}=... before running coffre");
+        return Encoding.UTF8.GetBytes(value);
+    }
+
+    private static byte[] FromFile(string file, string what)
+    {
+        if (ConfigValidator.PasswordFileProblem(file) is { } problem)
+            throw new CoffreException($"{what}: {problem}");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CoffreException($"{what}: cannot read password file {file}: {e.Message}", e);
+        }
+        var line = FirstLine(bytes);
+        if (line.Length == 0) throw new CoffreException($"{what}: password file {file} is empty (the first line is the password)");
+        return line;
+    }
+
+    private static byte[] FromCommand(string command, string what)
+    {
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false, // an interactive command (gpg's pinentry, a prompt) keeps the terminal
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        using var p = new Process { StartInfo = psi };
+        try { p.Start(); }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
+        {
+            throw new CoffreException($"{what}: cannot run the password command ({command}): {e.Message}", e);
+        }
+        using var output = new MemoryStream();
+        var copy = p.StandardOutput.BaseStream.CopyToAsync(output);
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(CommandTimeout))
+        {
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw new CoffreException($"{what}: the password command ({command}) did not finish within {CommandTimeout.TotalSeconds:0} s");
+        }
+        copy.GetAwaiter().GetResult();
+        var err = stderr.GetAwaiter().GetResult().Trim();
+        if (err.Length > 500) err = err[..500] + "...";
+        var said = err.Length > 0 ? $": {err.ReplaceLineEndings(" ")}" : "";
+        if (p.ExitCode != 0)
+            throw new CoffreException($"{what}: the password command ({command}) failed with exit code {p.ExitCode}{said}");
+        var line = FirstLine(output.ToArray());
+        if (line.Length == 0)
+            throw new CoffreException($"{what}: the password command ({command}) printed no password{said}");
+        return line;
+    }
+
+    /// <summary>The first line (a trailing <c>\r</c> dropped), like restic's password files.</summary>
+    private static byte[] FirstLine(byte[] bytes)
+    {
+        var end = Array.IndexOf(bytes, (byte)'\n');
+        if (end < 0) end = bytes.Length;
+        if (end > 0 && bytes[end - 1] == '\r') end--;
+        return bytes[..end];
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Coffre.Jobs;
+
+/// <summary>
+/// metadata.json at the root of an application snapshot: what was backed up, from where, and how much, so a
+/// restore can be verified (row counts) and a person can read what a backup holds without Coffre.
+/// </summary>
+public sealed record ApplicationMetadata
+{
+    public required string Time { get; init; }
+    public required string Application { get; init; }
+    public required string Host { get; init; }
+    public required List<DatabaseMetadata> Databases { get; init; }
+    public required List<MediaMetadata> Media { get; init; }
+    public long TotalSize { get; init; }
+    public double DurationSeconds { get; init; }
+    public required string CoffreVersion { get; init; }
+    /// <summary><c>complete</c>, or <c>incomplete</c> when some media files could not be read.</summary>
+    public required string Status { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public static ApplicationMetadata Parse(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<ApplicationMetadata>(json, Json) ?? throw new InvalidDataException("metadata.json is empty");
+}
+
+public sealed record DatabaseMetadata(string Name, string Engine, string File, string ServerVersion, long Size, IReadOnlyDictionary<string, long> Tables);
+
+public sealed record MediaMetadata(string Name, string Path, long Files, long Bytes);

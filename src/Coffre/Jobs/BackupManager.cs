@@ -1,0 +1,158 @@
+using System.Globalization;
+using Coffre.Archiver;
+using Coffre.Configuration;
+using Coffre.Platform;
+using Coffre.Repository.Locking;
+using Coffre.Sources;
+using Coffre.Storage.Local;
+
+namespace Coffre.Jobs;
+
+/// <summary>
+/// Backs up an application as its configuration describes it: every database dumped and every media folder, in one
+/// snapshot laid out as <c>database/&lt;name&gt;.&lt;ext&gt;</c>, <c>media/&lt;name&gt;/…</c> and
+/// <c>metadata.json</c>, tagged <c>coffre</c> and <c>app:&lt;name&gt;</c>. The library API hosts call
+/// (the CLI, later the service and applications embedding Coffre).
+/// </summary>
+public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDictionary<string, string?>? environment = null)
+{
+    public string Application => config.Application ?? throw new CoffreException("the configuration names no application");
+    public string AppTag => "app:" + Application;
+
+    /// <summary>Opens the configured repository (or <paramref name="destination"/>) with the configured password source.</summary>
+    public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct)
+    {
+        var backend = new LocalBackend(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
+        var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
+        await repo.LoadIndexAsync(ct).ConfigureAwait(false);
+        repo.EnsureIndexComplete();
+        return repo;
+    }
+
+    /// <summary>
+    /// One backup run. A database dump that fails aborts the run before any snapshot is written; media files
+    /// that cannot be read are named in the result, and the snapshot says <c>incomplete</c>.
+    /// </summary>
+    public async Task<ApplicationBackupResult> CreateBackupAsync(string? destination, BackupProgress progress, CancellationToken ct)
+    {
+        var errors = ConfigValidator.Validate(config);
+        if (errors.Count > 0) throw new CoffreException($"the configuration is invalid: {errors[0].Key}: {errors[0].Message} (run 'coffre config check')");
+        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        var started = clock.GetUtcNow();
+        var sources = config.Databases.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
+        var host = Posix.GetHostName();
+
+        await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
+        await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
+        {
+            Tags = ["coffre", AppTag],
+            Hostname = host,
+            ParentFilter = s => s.Hostname == host && s.Tags?.Contains(AppTag) == true,
+        }, progress, ct).ConfigureAwait(false);
+
+        var databases = new List<DatabaseMetadata>();
+        foreach (var source in sources) databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
+
+        var media = new List<MediaMetadata>();
+        foreach (var m in config.Media)
+        {
+            var name = m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'));
+            var (files, bytes) = Count(m.Path!, m.Exclude);
+            await composer.AddFolderAsync("media/" + name, m.Path!, m.Exclude, ct).ConfigureAwait(false);
+            media.Add(new MediaMetadata(name, m.Path!, files, bytes));
+        }
+
+        var status = composer.Errors.Count == 0 ? "complete" : "incomplete";
+        var metadata = new ApplicationMetadata
+        {
+            Time = started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            Application = Application,
+            Host = host,
+            Databases = databases,
+            Media = media,
+            TotalSize = databases.Sum(d => d.Size) + media.Sum(m => m.Bytes),
+            DurationSeconds = Math.Round((clock.GetUtcNow() - started).TotalSeconds, 3),
+            CoffreVersion = ProgramInfo.Version,
+            Status = status,
+        };
+        await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
+        var paths = config.Databases.Select(Describe).Concat(config.Media.Select(m => m.Path!)).ToList();
+        var result = await composer.CommitAsync(paths, ct).ConfigureAwait(false);
+        return new ApplicationBackupResult(result, metadata);
+    }
+
+    private static async Task<DatabaseMetadata> DumpAsync(SnapshotComposer composer, IDatabaseSource source, CancellationToken ct)
+    {
+        var description = await source.DescribeAsync(ct).ConfigureAwait(false);
+        var file = $"{source.Name}.{source.Extension}";
+        long size;
+        await using (var dump = await source.StartDumpAsync(ct).ConfigureAwait(false))
+        {
+            try { size = await composer.AddStreamAsync("database/" + file, dump.Content, ct).ConfigureAwait(false); }
+            catch (CoffreException)
+            {
+                // The stream broke: the dump tool's own error says why, when it has one.
+                await dump.CompleteAsync(ct).ConfigureAwait(false);
+                throw;
+            }
+            await dump.CompleteAsync(ct).ConfigureAwait(false);
+            foreach (var (name, bytes) in dump.Extras)
+                await composer.AddBytesAsync("database/" + name, bytes, ct).ConfigureAwait(false);
+        }
+        if (size == 0) throw new SourceException($"database {source.Name}: the dump is empty");
+        return new DatabaseMetadata(source.Name, source.Engine, "database/" + file, description.ServerVersion, size, description.RowCounts);
+    }
+
+    private static string Describe(DatabaseSection d) => d.Engine == DatabaseEngines.Sqlite
+        ? "sqlite://" + d.Path
+        : $"{d.Engine}://{d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}/{d.Database}";
+
+    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes)
+    {
+        var progress = new BackupProgress();
+        FolderWalker.Scan([UnixPath.GetFullPath(path)], new ExcludeMatcher(excludes), progress, CancellationToken.None);
+        return (progress.TotalFiles, progress.TotalBytes);
+    }
+
+    /// <summary>The application's backups, newest first.</summary>
+    public async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(string? destination, CancellationToken ct)
+    {
+        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        var list = new List<BackupInfo>();
+        foreach (var s in (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).Where(s => s.Snapshot.Tags?.Contains(AppTag) == true))
+        {
+            ApplicationMetadata? meta = null;
+            try { meta = await ReadMetadataAsync(repo, s.Snapshot.Tree, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
+            list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta));
+        }
+        list.Reverse();
+        return list;
+    }
+
+    /// <summary>Reads metadata.json from a snapshot's root tree.</summary>
+    public static async Task<ApplicationMetadata?> ReadMetadataAsync(Repository.Repository repo, Model.BlobId tree, CancellationToken ct)
+    {
+        var root = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false);
+        var node = root.Find(n => n.Name.AsSpan().SequenceEqual("metadata.json"u8));
+        if (node?.Content is not { } content) return null;
+        using var ms = new MemoryStream();
+        foreach (var id in content)
+        {
+            var (buf, len) = await repo.ReadBlobAsync(id, ct).ConfigureAwait(false);
+            ms.Write(buf, 0, len);
+            BufferPool.Instance.Return(buf);
+        }
+        return ApplicationMetadata.Parse(ms.ToArray());
+    }
+}
+
+/// <summary>The snapshot written by an application backup and its metadata.json.</summary>
+public sealed record ApplicationBackupResult(BackupResult Backup, ApplicationMetadata Metadata);
+
+/// <summary>One application backup as listed: ID, time, size and what metadata.json says (null when unreadable).</summary>
+public sealed record BackupInfo(Model.BlobId Id, DateTimeOffset Time, ulong Size, ApplicationMetadata? Metadata)
+{
+    /// <summary>The name the old script used: YYYYMMDD_HHMMSS (local time).</summary>
+    public string Stamp => Time.ToLocalTime().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,28 @@
+using Coffre.Configuration;
+using Coffre.Sources;
+using Coffre.Sources.MySql;
+using Coffre.Sources.PostgreSql;
+using Coffre.Sources.Sqlite;
+
+namespace Coffre.Jobs;
+
+/// <summary>The one place where database engines are registered: a configuration section becomes a source.</summary>
+public static class SourceFactory
+{
+    public static IDatabaseSource Create(DatabaseSection db, string? stagingFolder, IDictionary<string, string?>? environment = null)
+    {
+        var name = db.Name ?? throw new CoffreException("a database in the configuration has no name");
+        return db.Engine switch
+        {
+            DatabaseEngines.PostgreSql => new PostgreSqlSource(new PostgreSqlSettings(name, db.Host ?? "127.0.0.1",
+                db.Port ?? 5432, db.Database!, db.User!, Password(db, environment))),
+            DatabaseEngines.MySql => new MySqlSource(new MySqlSettings(name, db.Host ?? "127.0.0.1",
+                db.Port ?? 3306, db.Database!, db.User!, Password(db, environment))),
+            DatabaseEngines.Sqlite => new SqliteSource(name, db.Path!, stagingFolder),
+            _ => throw new CoffreException($"database {name}: unknown engine \"{db.Engine}\" (use postgresql, mysql or sqlite)"),
+        };
+    }
+
+    private static string? Password(DatabaseSection db, IDictionary<string, string?>? environment) =>
+        PasswordSource.Resolve(db, environment) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
+}

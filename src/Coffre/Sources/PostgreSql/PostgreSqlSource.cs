@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+
+namespace Coffre.Sources.PostgreSql;
+
+/// <summary>
+/// A PostgreSQL database, dumped with <c>pg_dump -Fc -Z0</c> (custom format, uncompressed so that unchanged tables
+/// deduplicate from one day to the next) streamed from the tool's stdout, plus the cluster's roles
+/// (<c>pg_dumpall --globals-only</c>) as the extra <c>&lt;name&gt;.roles.sql</c>. Restored with <c>pg_restore</c>
+/// reading stdin. The password reaches the tools only through <c>PGPASSWORD</c> in their environment.
+/// </summary>
+public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSource
+{
+    /// <summary>Rows of every ordinary table (partitions included, partitioned parents not, so no row counts twice)
+    /// outside the system schemas, counted exactly with one <c>count(*)</c> each through <c>query_to_xml</c>.</summary>
+    private const string RowCountQuery = """
+        SELECT n.nspname || '.' || c.relname,
+               (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
+        ORDER BY 1
+        """;
+
+    public string Name => settings.Name;
+    public string Engine => "postgresql";
+    public string Extension => "pgdump";
+
+    public PostgreSqlSettings Settings => settings;
+
+    /// <summary>The extra file holding the roles (relative to <c>database/</c>).</summary>
+    public string RolesFileName => $"{settings.Name}.roles.sql";
+
+    public async Task<DatabaseDescription> DescribeAsync(CancellationToken ct)
+    {
+        var psql = Tool("psql");
+        // One repeatable-read, read-only transaction: every count sees the same snapshot.
+        var result = await ProcessRunner.RunAsync(psql,
+            [
+                "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "--field-separator-zero", "--record-separator-zero",
+                .. Connection(), "-d", ConnInfo(settings.Database),
+                "-c", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                "-c", "SHOW server_version",
+                "-c", RowCountQuery,
+                "-c", "COMMIT",
+            ], Environment(), ct).ConfigureAwait(false);
+        if (result.ExitCode != 0) throw Explain("psql", result.ExitCode, result.Stderr);
+
+        var fields = result.StdoutText.Split('\0');
+        var count = fields.Length > 0 && fields[^1].Length == 0 ? fields.Length - 1 : fields.Length;
+        if (count < 1 || count % 2 != 1)
+            throw new SourceException($"psql returned an unexpected answer while describing database \"{settings.Database}\"");
+        var rows = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 1; i < count; i += 2)
+            rows[fields[i]] = long.Parse(fields[i + 1], NumberStyles.None, CultureInfo.InvariantCulture);
+        return new DatabaseDescription(fields[0], rows);
+    }
+
+    public async Task<DumpStream> StartDumpAsync(CancellationToken ct)
+    {
+        var pgDump = Tool("pg_dump");
+        var pgDumpAll = Tool("pg_dumpall");
+        var roles = await DumpRolesAsync(pgDumpAll, ct).ConfigureAwait(false);
+        var tool = ProcessRunner.Start(pgDump, ["-Fc", "-Z0", .. Connection(), "-d", ConnInfo(settings.Database)], Environment());
+        return new ProcessDumpStream(tool, (exit, stderr) => Explain("pg_dump", exit, stderr),
+            new Dictionary<string, byte[]> { [RolesFileName] = roles });
+    }
+
+    public async Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dump);
+        var database = targetDatabase ?? settings.Database;
+        var pgRestore = Tool("pg_restore");
+        await EnsureDatabaseAsync(database, ct).ConfigureAwait(false);
+
+        // --clean --if-exists: drop each object of the dump before recreating it, so a damaged database comes back
+        // to the dumped state (objects that are not in the dump are left alone). --no-owner: objects belong to the
+        // restoring user, who need not be the original owner nor a superuser. Not --single-transaction: it turns
+        // every error fatal, including the harmless ones below, which a non-superuser restoring a superuser's dump
+        // always meets; the caller's pre-restore safety snapshot covers a restore that fails halfway.
+        var result = await ProcessRunner.RunAsync(pgRestore,
+            ["--clean", "--if-exists", "--no-owner", .. Connection(), "-d", ConnInfo(database)],
+            Environment(), ct, stdin: dump).ConfigureAwait(false);
+        if (result.ExitCode == 0) return;
+
+        // pg_restore goes on after an SQL error and exits 1 at the end ("errors ignored on restore: N"). Each error
+        // is one "pg_restore: error:" line. Ignored: only errors about objects a non-owner cannot touch and that
+        // the target already has in the right shape (the comment on the plpgsql extension, the public schema of
+        // dumps made by other versions). Every other error (a table, a row, a constraint, a function that did not
+        // come back) fails the restore, as does a failure to connect or to read the archive.
+        var errors = result.Stderr.Split('\n')
+            .Where(l => l.StartsWith("pg_restore: error:", StringComparison.Ordinal))
+            .ToList();
+        var serious = errors.Where(e => !IsIgnorableRestoreError(e)).ToList();
+        if (errors.Count > 0 && serious.Count == 0) return;
+        if (serious.Count == 0) throw Explain("pg_restore", result.ExitCode, result.Stderr);
+        var first = Explain("pg_restore", result.ExitCode, serious[0]).Message;
+        var more = serious.Count > 1 ? $" (and {serious.Count - 1} more error{(serious.Count > 2 ? "s" : "")})" : "";
+        throw new SourceException($"restore into database \"{database}\" failed: {first}{more}");
+    }
+
+    internal static bool IsIgnorableRestoreError(string line)
+        => line.Contains("must be owner of extension", StringComparison.Ordinal)
+           || line.Contains("must be owner of schema public", StringComparison.Ordinal)
+           || line.Contains("schema \"public\" already exists", StringComparison.Ordinal);
+
+    /// <summary>Creates <paramref name="database"/> (from template0, so nothing from template1 gets in the
+    /// restore's way) unless it exists.</summary>
+    private async Task EnsureDatabaseAsync(string database, CancellationToken ct)
+    {
+        var psql = Tool("psql");
+        var probe = await ProcessRunner.RunAsync(psql,
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+        if (probe.ExitCode == 0) return;
+        if (!probe.Stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
+            throw Explain("psql", probe.ExitCode, probe.Stderr);
+        var createdb = Tool("createdb");
+        var created = await ProcessRunner.RunAsync(createdb, [.. Connection(), "-T", "template0", "--", database], Environment(), ct).ConfigureAwait(false);
+        if (created.ExitCode != 0 && !created.Stderr.Contains("already exists", StringComparison.Ordinal))
+            throw new SourceException($"cannot create database \"{database}\": {Explain("createdb", created.ExitCode, created.Stderr).Message}");
+    }
+
+    /// <summary>The roles, or an SQL comment saying why they are missing when the user may not read them.</summary>
+    private async Task<byte[]> DumpRolesAsync(string pgDumpAll, CancellationToken ct)
+    {
+        string[] args = ["--globals-only", .. Connection(), "-l", settings.Database];
+        var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct).ConfigureAwait(false);
+        if (result.ExitCode == 0) return result.Stdout;
+        if (!IsPermissionProblem(result.Stderr)) throw await ExplainDumpAllAsync(result, ct).ConfigureAwait(false);
+
+        // Role passwords live in pg_authid, which only a superuser reads; without them pg_dumpall uses pg_roles.
+        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct).ConfigureAwait(false);
+        if (withoutPasswords.ExitCode == 0)
+        {
+            var note = Encoding.UTF8.GetBytes(
+                $"-- Coffre: role passwords are not included: user {settings.User} is not a superuser and cannot read pg_authid.\n");
+            return [.. note, .. withoutPasswords.Stdout];
+        }
+        if (!IsPermissionProblem(withoutPasswords.Stderr)) throw await ExplainDumpAllAsync(withoutPasswords, ct).ConfigureAwait(false);
+        var reason = OneLine(withoutPasswords.Stderr);
+        return Encoding.UTF8.GetBytes(
+            $"-- Coffre: roles not dumped: user {settings.User} lacks the rights pg_dumpall --globals-only needs ({reason}).\n");
+    }
+
+    /// <summary>
+    /// pg_dumpall says only "could not connect to database" (it tries several databases and drops libpq's reason),
+    /// so a connection failure is asked again of psql, which names the cause (server down, password, no database).
+    /// </summary>
+    private async Task<SourceException> ExplainDumpAllAsync(ToolResult failed, CancellationToken ct)
+    {
+        var psql = Path.Combine(settings.BinDirectory, "psql");
+        if (failed.Stderr.Contains("could not connect", StringComparison.Ordinal) && File.Exists(psql))
+        {
+            var probe = await ProcessRunner.RunAsync(psql,
+                ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            if (probe.ExitCode != 0) return Explain("psql", probe.ExitCode, probe.Stderr);
+        }
+        return Explain("pg_dumpall", failed.ExitCode, failed.Stderr);
+    }
+
+    private static bool IsPermissionProblem(string stderr)
+        => stderr.Contains("permission denied", StringComparison.Ordinal) || stderr.Contains("must be superuser", StringComparison.Ordinal);
+
+    private string Tool(string name)
+    {
+        var path = Path.Combine(settings.BinDirectory, name);
+        if (!File.Exists(path)) throw new SourceException($"{name} not found at {path}: install postgresql-client");
+        return path;
+    }
+
+    /// <summary>Never prompts (-w): without the right password the tool fails at once.</summary>
+    private string[] Connection()
+        => ["-w", "-h", settings.Host, "-p", settings.Port.ToString(CultureInfo.InvariantCulture), "-U", settings.User];
+
+    /// <summary>A database name as a connection string, so a name containing "=" is not taken for one.</summary>
+    private static string ConnInfo(string database)
+        => $"dbname='{database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+
+    private List<KeyValuePair<string, string?>> Environment()
+    {
+        var env = new List<KeyValuePair<string, string?>>
+        {
+            new("PGCONNECT_TIMEOUT", "15"),
+            new("PGCLIENTENCODING", "UTF8"),
+            new("PGAPPNAME", "coffre"),
+        };
+        if (settings.Password is not null) env.Add(new("PGPASSWORD", settings.Password));
+        return env;
+    }
+
+    /// <summary>One line naming the cause of a tool's failure, from its stderr.</summary>
+    internal SourceException Explain(string tool, int exitCode, string stderr)
+        => new(PostgreSqlErrors.Explain(tool, exitCode, stderr, settings));
+
+    private static string OneLine(string stderr) => PostgreSqlErrors.FirstError(stderr) ?? "no detail";
+}
