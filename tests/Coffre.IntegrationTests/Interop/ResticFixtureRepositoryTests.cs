@@ -7,7 +7,7 @@ namespace Coffre.IntegrationTests.Interop;
 /// <summary>The shared restic 0.14 fixture (format doc §15) opens with coffre: list, ls, restore, check.</summary>
 public class ResticFixtureRepositoryTests : IDisposable
 {
-    private const string Fixture = "/work/shared/fixtures/restic-0.14-vectors/repo.tar.gz";
+    private static readonly string Fixture = SharedFiles.Path("fixtures/restic-0.14-vectors/repo.tar.gz");
     private static readonly UnixTime FixtureTime = new(1_704_164_645, 123_456_789); // 2024-01-02T03:04:05.123456789Z
 
     private readonly TestDirectory _dir = new("fixture");
