@@ -18,12 +18,6 @@ public sealed class BackupProgress
     public bool ScanFinished => _scanFinished;
     public string? CurrentFile { get; internal set; }
 
-    internal void FileDone(long bytes)
-    {
-        Interlocked.Increment(ref _filesDone);
-        Interlocked.Add(ref _bytesDone, bytes);
-    }
-
     internal void AddBytes(long bytes) => Interlocked.Add(ref _bytesDone, bytes);
     internal void FileFinished() => Interlocked.Increment(ref _filesDone);
 

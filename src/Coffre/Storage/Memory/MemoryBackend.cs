@@ -65,7 +65,4 @@ public sealed class MemoryBackend : IStorageBackend
         if (!_objects.TryRemove(handle, out _)) throw new StorageNotFoundException(handle, Location);
         return Task.CompletedTask;
     }
-
-    /// <summary>Test hook: replace an object's bytes (to simulate damage).</summary>
-    internal void Corrupt(StorageHandle handle, byte[] bytes) => _objects[handle] = bytes;
 }
