@@ -19,6 +19,14 @@ public sealed class ExcludeMatcher
 
     public bool IsEmpty => _patterns.Length == 0;
 
+    /// <summary>
+    /// Patterns that belong to one folder (a media folder's <c>exclude</c> list): a relative pattern matches at
+    /// any depth below <paramref name="root"/> but never above it, so <c>cache/**</c> cannot exclude a whole
+    /// media folder that happens to live under some <c>/home/x/cache/</c>.
+    /// </summary>
+    public static ExcludeMatcher Within(string root, IEnumerable<string> patterns) =>
+        new(patterns.Where(p => p.Length > 0).Select(p => p.StartsWith('/') ? p : root.TrimEnd('/') + "/**/" + p));
+
     /// <summary>One element of a pattern: a literal, a glob, or <c>**</c>.</summary>
     private sealed record Part(string Text, Regex? Glob, bool AnyDepth)
     {
@@ -88,7 +96,9 @@ public sealed class ExcludeMatcher
         var star = Array.FindIndex(parts, x => x.AnyDepth);
         if (star >= 0)
         {
-            for (var n = 0; n <= elements.Count - (parts.Length - 1); n++)
+            // Room for the expansion: the elements not needed by the other parts (later ** may take none).
+            var others = parts.Count(x => !x.AnyDepth);
+            for (var n = 0; n <= elements.Count - others; n++)
             {
                 var expanded = parts[..star]
                     .Concat(Enumerable.Repeat(new Part("*", new Regex("^.*$"), false), n))

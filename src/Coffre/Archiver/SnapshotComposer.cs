@@ -67,7 +67,7 @@ public sealed class SnapshotComposer : IAsyncDisposable
         if (!Posix.Exists(full)) throw new CoffreException($"media folder {sourcePath} does not exist: check the configuration");
         var (dir, name) = Place(treePath);
         var previous = await FindPreviousAsync(treePath).ConfigureAwait(false);
-        var walker = new FolderWalker(_pipeline, new ExcludeMatcher(excludes));
+        var walker = new FolderWalker(_pipeline, ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes));
         var task = await Guard(() => walker.WalkAsync(full, name, previous), ct).ConfigureAwait(false);
         dir.Leaves.Add(task);
         _sources.Add(Encoding.UTF8.GetString(full));

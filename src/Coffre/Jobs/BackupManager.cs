@@ -110,7 +110,8 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
     private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes)
     {
         var progress = new BackupProgress();
-        FolderWalker.Scan([UnixPath.GetFullPath(path)], new ExcludeMatcher(excludes), progress, CancellationToken.None);
+        var full = UnixPath.GetFullPath(path);
+        FolderWalker.Scan([full], ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes), progress, CancellationToken.None);
         return (progress.TotalFiles, progress.TotalBytes);
     }
 

@@ -67,23 +67,16 @@ public sealed class Checker(Repository.Repository repo)
     {
         await foreach (var e in repo.Backend.ListAsync(FileType.Index, ct).ConfigureAwait(false))
         {
-            var fileBlobs = new Dictionary<BlobId, List<IndexBlob>>();
-            try
-            {
-                var json = await repo.LoadJsonAsync(FileType.Index, e.Name, ct).ConfigureAwait(false);
-                IndexJson.Parse(json, (pack, blob) =>
-                {
-                    if (!fileBlobs.TryGetValue(pack, out var l)) fileBlobs[pack] = l = [];
-                    l.Add(blob);
-                });
-            }
+            List<IndexPack> filePacks;
+            try { filePacks = IndexJson.ParsePacks(await repo.LoadJsonAsync(FileType.Index, e.Name, ct).ConfigureAwait(false)); }
             catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException)
             {
                 _report.Errors.Add($"index {e.Name[..8]}: {ex.Message}");
                 continue;
             }
-            foreach (var (pack, blobs) in fileBlobs)
+            foreach (var (pack, packBlobs) in filePacks)
             {
+                var blobs = packBlobs.ToList();
                 if (_packs.TryGetValue(pack, out var existing))
                 {
                     if (!existing.OrderBy(b => b.Offset).SequenceEqual(blobs.OrderBy(b => b.Offset)))

@@ -122,13 +122,7 @@ public sealed class Repository
             try
             {
                 var json = await LoadJsonAsync(FileType.Index, name, token).ConfigureAwait(false);
-                var packs = new Dictionary<BlobId, List<IndexBlob>>();
-                IndexJson.Parse(json, (pack, blob) =>
-                {
-                    if (!packs.TryGetValue(pack, out var l)) packs[pack] = l = [];
-                    l.Add(blob);
-                });
-                foreach (var (pack, blobs) in packs) Index.Add(pack, blobs);
+                foreach (var pack in IndexJson.ParsePacks(json)) Index.Add(pack.PackId, pack.Blobs);
             }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or StorageNotFoundException)
             {

@@ -35,3 +35,21 @@ public class ExcludeMatcherResticCasesTests
     public void MatchesLikeRestic(string pattern, string path, bool excluded) =>
         Assert.Equal(excluded, new ExcludeMatcher([pattern]).IsExcluded(path));
 }
+
+public class ExcludeMatcherWithinFolderTests
+{
+    [Theory]
+    [InlineData("/home/x/cache/app/media/cache/a.bin", true)]
+    [InlineData("/home/x/cache/app/media/2024/cache/b.bin", true)]
+    [InlineData("/home/x/cache/app/media/uploads/a.jpg", false)]
+    [InlineData("/home/x/cache/app/media", false)]
+    public void RelativePatternsStayInsideTheirFolder(string path, bool excluded) =>
+        Assert.Equal(excluded, ExcludeMatcher.Within("/home/x/cache/app/media", ["cache/**"]).IsExcluded(path));
+}
+
+public class ExcludeMatcherTwoWildcardsTests
+{
+    [Fact]
+    public void EachDoubleStarMayStandForNothing() =>
+        Assert.True(new ExcludeMatcher(["/srv/media/**/cache/**"]).IsExcluded("/srv/media/cache"));
+}
