@@ -9,6 +9,16 @@ public sealed record RestoreOptions
     public IReadOnlyList<string> Includes { get; init; } = [];
     /// <summary>Replace files that already exist in the target (otherwise a non-empty target is refused).</summary>
     public bool Overwrite { get; init; }
+    /// <summary>
+    /// A folder of the snapshot (e.g. <c>/media/uploads</c>) whose contents are restored into <see cref="Target"/>
+    /// itself, instead of the whole snapshot under it. <see cref="Includes"/> stay paths of the whole snapshot.
+    /// </summary>
+    public string? From { get; init; }
+    /// <summary>
+    /// With <see cref="Overwrite"/>: remove what the target holds and the snapshot does not, in every folder
+    /// restored whole, so the target ends up equal to the snapshot (a media folder put back to a moment).
+    /// </summary>
+    public bool RemoveExtra { get; init; }
     /// <summary>How many blobs are read, checked and written at once.</summary>
     public int Workers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 }
@@ -26,4 +36,8 @@ public sealed class RestoreProgress
 }
 
 /// <summary>What a restore wrote.</summary>
-public sealed record RestoreResult(long Files, long Directories, long Bytes, IReadOnlyList<string> Warnings);
+public sealed record RestoreResult(long Files, long Directories, long Bytes, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Files removed from the target because the snapshot does not have them (<see cref="RestoreOptions.RemoveExtra"/>).</summary>
+    public long Removed { get; init; }
+}

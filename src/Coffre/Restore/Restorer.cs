@@ -23,13 +23,17 @@ public sealed class Restorer(Repository.Repository repo)
     private long _files, _bytes;
     private string[] _includes = [];
     private bool _overwrite;
+    private bool _removeExtra;
+    private long _removed;
 
     public async Task<RestoreResult> RestoreAsync(Snapshot snapshot, RestoreOptions options, RestoreProgress progress, CancellationToken ct)
     {
         repo.EnsureIndexComplete();
         _overwrite = options.Overwrite;
+        _removeExtra = options.Overwrite && options.RemoveExtra;
         _includes = options.Includes.Select(NormalizeInclude).ToArray();
         var target = UnixPath.GetFullPath(options.Target);
+        var (startTree, startDir) = await StartAsync(snapshot, options.From, target, ct).ConfigureAwait(false);
         PrepareTarget(target, options.Overwrite);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -43,7 +47,7 @@ public sealed class Restorer(Repository.Repository repo)
 
         try
         {
-            try { await WalkAsync(snapshot.Tree, target, "/", blobs.Writer, cts.Token).ConfigureAwait(false); }
+            try { await WalkAsync(startTree, target, startDir, blobs.Writer, cts.Token).ConfigureAwait(false); }
             finally { blobs.Writer.TryComplete(); }
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
@@ -60,7 +64,19 @@ public sealed class Restorer(Repository.Repository repo)
             Posix.Link(existing, path);
         }
         for (var i = _dirs.Count - 1; i >= 0; i--) MetadataWriter.Apply(_dirs[i].Path, _dirs[i].Node, _warnings);
-        return new RestoreResult(_files, _dirs.Count, _bytes, _warnings);
+        return new RestoreResult(_files, _dirs.Count, _bytes, _warnings) { Removed = _removed };
+    }
+
+    /// <summary>The tree the walk starts from and its path in the snapshot: the root, or the folder <paramref name="from"/>.</summary>
+    private async Task<(BlobId Tree, string Dir)> StartAsync(Snapshot snapshot, string? from, byte[] target, CancellationToken ct)
+    {
+        if (from is null) return (snapshot.Tree, "/");
+        var node = await Repository.TreePaths.FindAsync(repo, snapshot.Tree, from, ct).ConfigureAwait(false);
+        if (node is not { Type: NodeType.Dir, Subtree: { } sub })
+            throw new CoffreException($"the snapshot has no folder {from}");
+        var dir = Repository.TreePaths.Normalize(from);
+        if (_includes.Length == 0 || Selects(dir).Whole) _dirs.Add((target, node)); // the folder itself gets the snapshot's mode and times
+        return (sub, dir);
     }
 
     private static string NormalizeInclude(string p)
@@ -95,6 +111,7 @@ public sealed class Restorer(Repository.Repository repo)
     private async Task WalkAsync(BlobId treeId, byte[] dir, string snapshotDir, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
     {
         var nodes = await repo.LoadTreeAsync(treeId, ct).ConfigureAwait(false);
+        if (_removeExtra && Selects(snapshotDir).Whole) RemoveExtra(dir, nodes);
         foreach (var node in nodes)
         {
             var snapshotPath = (snapshotDir == "/" ? "/" : snapshotDir + "/") + Encoding.UTF8.GetString(node.Name);
@@ -154,8 +171,46 @@ public sealed class Restorer(Repository.Repository repo)
     private void RemoveExisting(byte[] path)
     {
         if (!_overwrite || !Posix.Exists(path)) return;
-        if (Posix.LStat(path).IsDirectory) throw new CoffreException($"{UnixPath.ToDisplay(path)} is a folder in the target where the snapshot has a file");
+        if (Posix.LStat(path).IsDirectory)
+        {
+            if (!_removeExtra) throw new CoffreException($"{UnixPath.ToDisplay(path)} is a folder in the target where the snapshot has a file");
+            RemoveTree(path);
+            return;
+        }
         Posix.Unlink(path);
+    }
+
+    /// <summary>Removes the entries of <paramref name="dir"/> the snapshot's folder does not have, and any entry whose
+    /// type differs from the snapshot's (a file where the snapshot has a folder, and so on).</summary>
+    private void RemoveExtra(byte[] dir, List<Node> nodes)
+    {
+        if (Posix.TryLStat(dir, out var st) != 0 || !st.IsDirectory) return;
+        var wanted = new Dictionary<string, NodeType>(StringComparer.Ordinal);
+        foreach (var n in nodes) wanted[Convert.ToBase64String(n.Name)] = n.Type;
+        foreach (var name in Posix.ReadDirectory(dir))
+        {
+            var path = UnixPath.Join(dir, name);
+            if (wanted.TryGetValue(Convert.ToBase64String(name), out var type))
+            {
+                var isDir = Posix.LStat(path).IsDirectory;
+                if (isDir == (type == NodeType.Dir)) continue;
+            }
+            RemoveTree(path);
+        }
+    }
+
+    private void RemoveTree(byte[] path)
+    {
+        if (Posix.LStat(path).IsDirectory)
+        {
+            foreach (var name in Posix.ReadDirectory(path)) RemoveTree(UnixPath.Join(path, name));
+            Posix.RemoveDirectory(path);
+        }
+        else
+        {
+            Posix.Unlink(path);
+            _removed++;
+        }
     }
 
     private async Task QueueFileAsync(byte[] path, Node node, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
