@@ -16,16 +16,17 @@ internal static class ListCommand
             var backups = await manager.ListBackupsAsync(pr.GetValue(dest), ct);
             if (pr.GetValue(GlobalOptions.Json))
             {
-                JsonText.Print(backups.Select(b => new { id = b.Id.ToString(), date = b.Stamp, time = b.Time, size = b.Size, status = b.Metadata?.Status ?? "unknown", metadata = b.Metadata }));
+                JsonText.Print(backups.Select(b => new { id = b.Id.ToString(), date = b.Stamp, time = b.Time, size = b.Size, status = b.Metadata?.Status ?? "unknown", tags = b.Tags, metadata = b.Metadata }));
                 return ExitCodes.Ok;
             }
-            Console.WriteLine($"{"ID",-9} {"Date",-15} {"Size",10}  {"Status",-10} Contents");
+            Console.WriteLine($"{"ID",-9} {"Date",-15} {"Size",10}  {"Status",-11} Contents");
             foreach (var b in backups)
             {
                 var contents = b.Metadata is { } m
                     ? string.Join(", ", m.Databases.Select(d => $"db {d.Name}").Concat(m.Media.Select(x => $"media {x.Name} ({x.Files} files)")))
                     : "(metadata.json unreadable)";
-                Console.WriteLine($"{b.Id.ToShortString(),-9} {b.Stamp,-15} {Units.Bytes(b.Size),10}  {b.Metadata?.Status ?? "unknown",-10} {contents}");
+                var status = b.IsSafetySnapshot ? "pre-restore" : b.Metadata?.Status ?? "unknown";
+                Console.WriteLine($"{b.Id.ToShortString(),-9} {b.Stamp,-15} {Units.Bytes(b.Size),10}  {status,-11} {contents}");
             }
             Console.WriteLine($"{backups.Count} backup(s) of {manager.Application}");
             return ExitCodes.Ok;

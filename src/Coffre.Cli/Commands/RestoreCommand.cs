@@ -10,13 +10,25 @@ internal static class RestoreCommand
 {
     public static Command Create()
     {
-        var snapshot = new Argument<string>("snapshot") { Description = "Snapshot ID (or prefix), or 'latest'" };
-        var target = new Option<string>("--target", "-t") { Description = "Folder to restore into (created when missing; must be empty)", Required = true };
-        var include = new Option<string[]>("--include", "-i") { Description = "Only restore this path of the snapshot (repeatable)" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Restore into a non-empty folder, replacing files that are there" };
-        var cmd = new Command("restore", "Restore a snapshot into a folder") { snapshot, target, include, overwrite };
+        var snapshot = new Argument<string>("snapshot") { Description = "'latest', a snapshot ID (or prefix), or a backup's YYYYMMDD_HHMMSS" };
+        var target = new Option<string?>("--target", "-t") { Description = "Folder to restore into (created when missing; must be empty). With coffre.json: restore there instead of in place" };
+        var include = new Option<string[]>("--include", "-i") { Description = "Only restore this path of the snapshot (repeatable), e.g. media/uploads/2024" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Without coffre.json: restore into a non-empty folder, replacing files that are there" };
+        var only = new Option<string?>("--only") { Description = "With coffre.json: restore only the database(s) or only the media (database|media)" };
+        var database = new Option<string?>("--database") { Description = "With coffre.json: restore only this database (its name in the configuration)" };
+        var toDatabase = new Option<string?>("--to-database") { Description = "With coffre.json: restore the database into this new database (SQLite: this file) instead" };
+        var force = new Option<bool>("--force") { Description = "With coffre.json: do not ask before overwriting (a safety snapshot is still taken)" };
+        var dest = new Option<string?>("--dest") { Description = "With coffre.json: restore from this repository instead of the configured one" };
+        var cmd = new Command("restore", "Restore an application backup in place (with coffre.json), or a snapshot into a folder")
+            { snapshot, target, include, overwrite, only, database, toDatabase, force, dest };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
+            // With a configuration (and no -r naming another repository) a restore puts the application back.
+            if (AppConfig.IsPresent(pr) && pr.GetValue(GlobalOptions.Repo) is null)
+                return await ApplicationRestore.RunAsync(pr, new ApplicationRestore.Options(pr.GetValue(snapshot)!, pr.GetValue(only),
+                    pr.GetValue(include) ?? [], pr.GetValue(database), pr.GetValue(target), pr.GetValue(toDatabase), pr.GetValue(dest), pr.GetValue(force)), ct);
+            if (pr.GetValue(target) is null)
+                throw new CoffreException("restore needs --target DIR (or run it where coffre.json is to restore the application in place)");
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             var entry = await repo.FindSnapshotAsync(pr.GetValue(snapshot)!, ct);
             var json = pr.GetValue(GlobalOptions.Json);

@@ -19,6 +19,8 @@ public sealed record ApplicationMetadata
     public required string CoffreVersion { get; init; }
     /// <summary><c>complete</c>, or <c>incomplete</c> when some media files could not be read.</summary>
     public required string Status { get; init; }
+    /// <summary>Why this backup was taken when it is not a regular one, e.g. <c>pre-restore of 1a2b3c4d</c>.</summary>
+    public string? Purpose { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {

@@ -14,7 +14,7 @@ namespace Coffre.Jobs;
 /// <c>metadata.json</c>, tagged <c>coffre</c> and <c>app:&lt;name&gt;</c>. The library API hosts call
 /// (the CLI, later the service and applications embedding Coffre).
 /// </summary>
-public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDictionary<string, string?>? environment = null)
+public sealed partial class BackupManager(CoffreConfig config, TimeProvider clock, IDictionary<string, string?>? environment = null)
 {
     public string Application => config.Application ?? throw new CoffreException("the configuration names no application");
     public string AppTag => "app:" + Application;
@@ -33,19 +33,25 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
     /// One backup run. A database dump that fails aborts the run before any snapshot is written; media files
     /// that cannot be read are named in the result, and the snapshot says <c>incomplete</c>.
     /// </summary>
-    public async Task<ApplicationBackupResult> CreateBackupAsync(string? destination, BackupProgress progress, CancellationToken ct)
+    public Task<ApplicationBackupResult> CreateBackupAsync(string? destination, BackupProgress progress, CancellationToken ct) =>
+        CreateBackupAsync(destination, BackupScope.Everything, progress, ct);
+
+    /// <summary>A backup of part of the application (<paramref name="scope"/>), e.g. the safety snapshot a restore takes.</summary>
+    public async Task<ApplicationBackupResult> CreateBackupAsync(string? destination, BackupScope scope, BackupProgress progress, CancellationToken ct)
     {
         var errors = ConfigValidator.Validate(config);
         if (errors.Count > 0) throw new CoffreException($"the configuration is invalid: {errors[0].Key}: {errors[0].Message} (run 'coffre config check')");
         var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
         var started = clock.GetUtcNow();
-        var sources = config.Databases.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
+        var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
+        var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
+        var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
         var host = Posix.GetHostName();
 
         await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {
-            Tags = ["coffre", AppTag],
+            Tags = ["coffre", AppTag, .. scope.ExtraTags],
             Hostname = host,
             ParentFilter = s => s.Hostname == host && s.Tags?.Contains(AppTag) == true,
         }, progress, ct).ConfigureAwait(false);
@@ -54,9 +60,9 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
         foreach (var source in sources) databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
 
         var media = new List<MediaMetadata>();
-        foreach (var m in config.Media)
+        foreach (var m in mediaSections)
         {
-            var name = m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'));
+            var name = MediaName(m);
             var (files, bytes) = Count(m.Path!, m.Exclude);
             await composer.AddFolderAsync("media/" + name, m.Path!, m.Exclude, ct).ConfigureAwait(false);
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
@@ -74,9 +80,10 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
             DurationSeconds = Math.Round((clock.GetUtcNow() - started).TotalSeconds, 3),
             CoffreVersion = ProgramInfo.Version,
             Status = status,
+            Purpose = scope.Purpose,
         };
         await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
-        var paths = config.Databases.Select(Describe).Concat(config.Media.Select(m => m.Path!)).ToList();
+        var paths = databaseSections.Select(Describe).Concat(mediaSections.Select(m => m.Path!)).ToList();
         var result = await composer.CommitAsync(paths, ct).ConfigureAwait(false);
         return new ApplicationBackupResult(result, metadata);
     }
@@ -103,6 +110,9 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
         return new DatabaseMetadata(source.Name, source.Engine, "database/" + file, description.ServerVersion, size, description.RowCounts);
     }
 
+    /// <summary>A media folder's name in the snapshot: its configured name, or its path's last element.</summary>
+    public static string MediaName(MediaSection m) => m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'));
+
     private static string Describe(DatabaseSection d) => d.Engine == DatabaseEngines.Sqlite
         ? "sqlite://" + d.Path
         : $"{d.Engine}://{d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}/{d.Database}";
@@ -125,7 +135,7 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
             ApplicationMetadata? meta = null;
             try { meta = await ReadMetadataAsync(repo, s.Snapshot.Tree, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
-            list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta));
+            list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta, s.Snapshot.Tags ?? []));
         }
         list.Reverse();
         return list;
@@ -148,12 +158,33 @@ public sealed class BackupManager(CoffreConfig config, TimeProvider clock, IDict
     }
 }
 
+/// <summary>Which parts of the application a backup takes; the default is everything the configuration names.</summary>
+public sealed record BackupScope
+{
+    public static readonly BackupScope Everything = new();
+
+    /// <summary>Names of the databases to dump; null = all.</summary>
+    public IReadOnlyCollection<string>? Databases { get; init; }
+
+    /// <summary>Names of the media folders to back up; null = all.</summary>
+    public IReadOnlyCollection<string>? Media { get; init; }
+
+    /// <summary>Tags beyond <c>coffre</c> and <c>app:&lt;name&gt;</c>.</summary>
+    public IReadOnlyList<string> ExtraTags { get; init; } = [];
+
+    /// <summary>Why the backup was taken when it is not a regular one (metadata.json <c>purpose</c>).</summary>
+    public string? Purpose { get; init; }
+}
+
 /// <summary>The snapshot written by an application backup and its metadata.json.</summary>
 public sealed record ApplicationBackupResult(BackupResult Backup, ApplicationMetadata Metadata);
 
 /// <summary>One application backup as listed: ID, time, size and what metadata.json says (null when unreadable).</summary>
-public sealed record BackupInfo(Model.BlobId Id, DateTimeOffset Time, ulong Size, ApplicationMetadata? Metadata)
+public sealed record BackupInfo(Model.BlobId Id, DateTimeOffset Time, ulong Size, ApplicationMetadata? Metadata, IReadOnlyList<string> Tags)
 {
     /// <summary>The name the old script used: YYYYMMDD_HHMMSS (local time).</summary>
-    public string Stamp => Time.ToLocalTime().ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+    public string Stamp => BackupStamp.Format(Time);
+
+    /// <summary>A safety snapshot a restore took (tag <c>pre-restore</c>) rather than a scheduled or manual backup.</summary>
+    public bool IsSafetySnapshot => Tags.Contains(Restore.SnapshotResolver.PreRestoreTag);
 }

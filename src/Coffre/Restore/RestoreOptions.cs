@@ -19,6 +19,8 @@ public sealed record RestoreOptions
     /// restored whole, so the target ends up equal to the snapshot (a media folder put back to a moment).
     /// </summary>
     public bool RemoveExtra { get; init; }
+    /// <summary>With <see cref="RemoveExtra"/>: paths (absolute) never removed, e.g. what the media folder's excludes match.</summary>
+    public Func<string, bool>? Keep { get; init; }
     /// <summary>How many blobs are read, checked and written at once.</summary>
     public int Workers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 }

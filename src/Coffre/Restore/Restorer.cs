@@ -21,9 +21,10 @@ public sealed class Restorer(Repository.Repository repo)
     private readonly List<(byte[] Path, byte[] Existing, Node Node)> _hardlinks = [];
     private readonly Dictionary<(ulong, ulong), byte[]> _linkFirst = [];
     private long _files, _bytes;
-    private string[] _includes = [];
+    private IncludeFilter _includes = new([]);
     private bool _overwrite;
     private bool _removeExtra;
+    private Func<string, bool> _keep = static _ => false;
     private long _removed;
 
     public async Task<RestoreResult> RestoreAsync(Snapshot snapshot, RestoreOptions options, RestoreProgress progress, CancellationToken ct)
@@ -31,7 +32,8 @@ public sealed class Restorer(Repository.Repository repo)
         repo.EnsureIndexComplete();
         _overwrite = options.Overwrite;
         _removeExtra = options.Overwrite && options.RemoveExtra;
-        _includes = options.Includes.Select(NormalizeInclude).ToArray();
+        if (options.Keep is { } keep) _keep = keep;
+        _includes = new IncludeFilter(options.Includes);
         var target = UnixPath.GetFullPath(options.Target);
         var (startTree, startDir) = await StartAsync(snapshot, options.From, target, ct).ConfigureAwait(false);
         PrepareTarget(target, options.Overwrite);
@@ -75,14 +77,8 @@ public sealed class Restorer(Repository.Repository repo)
         if (node is not { Type: NodeType.Dir, Subtree: { } sub })
             throw new CoffreException($"the snapshot has no folder {from}");
         var dir = Repository.TreePaths.Normalize(from);
-        if (_includes.Length == 0 || Selects(dir).Whole) _dirs.Add((target, node)); // the folder itself gets the snapshot's mode and times
+        if (Selects(dir).Whole) _dirs.Add((target, node)); // the folder itself gets the snapshot's mode and times
         return (sub, dir);
-    }
-
-    private static string NormalizeInclude(string p)
-    {
-        p = p.Replace('\\', '/').TrimEnd('/');
-        return p.StartsWith('/') ? p : "/" + p;
     }
 
     private static void PrepareTarget(byte[] target, bool overwrite)
@@ -96,17 +92,7 @@ public sealed class Restorer(Repository.Repository repo)
         else Posix.MakeDirectoryAll(target, 0x1C0 /* 0700 */);
     }
 
-    /// <summary>Whether a snapshot path is wanted: inside an include, or a folder on the way to one.</summary>
-    private (bool Wanted, bool Whole) Selects(string snapshotPath)
-    {
-        if (_includes.Length == 0) return (true, true);
-        foreach (var inc in _includes)
-        {
-            if (snapshotPath == inc || snapshotPath.StartsWith(inc + "/", StringComparison.Ordinal)) return (true, true);
-            if (inc.StartsWith(snapshotPath == "/" ? "/" : snapshotPath + "/", StringComparison.Ordinal)) return (true, false);
-        }
-        return (false, false);
-    }
+    private (bool Wanted, bool Whole) Selects(string snapshotPath) => _includes.Selects(snapshotPath);
 
     private async Task WalkAsync(BlobId treeId, byte[] dir, string snapshotDir, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
     {
@@ -199,12 +185,14 @@ public sealed class Restorer(Repository.Repository repo)
         }
     }
 
+    /// <summary>Removes a path, except what <see cref="RestoreOptions.Keep"/> protects (a folder holding such a path stays).</summary>
     private void RemoveTree(byte[] path)
     {
+        if (_keep(UnixPath.ToDisplay(path))) return;
         if (Posix.LStat(path).IsDirectory)
         {
             foreach (var name in Posix.ReadDirectory(path)) RemoveTree(UnixPath.Join(path, name));
-            Posix.RemoveDirectory(path);
+            if (Posix.ReadDirectory(path).Count == 0) Posix.RemoveDirectory(path);
         }
         else
         {

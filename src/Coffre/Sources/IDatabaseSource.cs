@@ -26,6 +26,12 @@ public interface IDatabaseSource
     /// <summary>Server version and per-table row counts, for metadata.json and post-restore verification.</summary>
     Task<DatabaseDescription> DescribeAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Whether the database exists (a restore may target one that was dropped or never created). False only when the
+    /// server says so; an unreachable server or refused credentials throw <see cref="SourceException"/>.
+    /// </summary>
+    Task<bool> ExistsAsync(CancellationToken ct);
+
     /// <summary>Starts a consistent dump. Extra files (e.g. PostgreSQL roles) come as <see cref="DumpStream.Extras"/>.</summary>
     Task<DumpStream> StartDumpAsync(CancellationToken ct);
 

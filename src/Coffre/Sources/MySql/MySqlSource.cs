@@ -95,6 +95,17 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         }
     }
 
+    public async Task<bool> ExistsAsync(CancellationToken ct)
+    {
+        var client = Client();
+        using var options = Options();
+        var probe = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={settings.Database}", "-e", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+        if (probe.ExitCode == 0) return true;
+        if (probe.Stderr.Contains("ERROR 1049", StringComparison.Ordinal)) return false; // Unknown database
+        throw Explain(Path.GetFileName(client), probe.ExitCode, probe.Stderr, settings.Database);
+    }
+
     public async Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dump);

@@ -103,6 +103,15 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
            || line.Contains("must be owner of schema public", StringComparison.Ordinal)
            || line.Contains("schema \"public\" already exists", StringComparison.Ordinal);
 
+    public async Task<bool> ExistsAsync(CancellationToken ct)
+    {
+        var probe = await ProcessRunner.RunAsync(Tool("psql"),
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+        if (probe.ExitCode == 0) return true;
+        if (probe.Stderr.Contains($"database \"{settings.Database}\" does not exist", StringComparison.Ordinal)) return false;
+        throw Explain("psql", probe.ExitCode, probe.Stderr);
+    }
+
     /// <summary>Creates <paramref name="database"/> (from template0, so nothing from template1 gets in the
     /// restore's way) unless it exists.</summary>
     private async Task EnsureDatabaseAsync(string database, CancellationToken ct)

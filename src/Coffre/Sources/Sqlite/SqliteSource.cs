@@ -92,6 +92,8 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
         }
     }
 
+    public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(File.Exists(_path));
+
     public async Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dump);

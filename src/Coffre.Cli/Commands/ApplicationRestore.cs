@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Coffre.Cli.Output;
+using Coffre.Jobs;
+using Coffre.Jobs.Restore;
+
+namespace Coffre.Cli.Commands;
+
+/// <summary>
+/// `coffre restore` with a configuration: puts an application backup back where the configuration says the
+/// databases and media live (or elsewhere with --target / --to-database). Shows the plan, asks unless --force,
+/// and refuses to overwrite without a terminal to ask on.
+/// </summary>
+internal static class ApplicationRestore
+{
+    public sealed record Options(string Snapshot, string? Only, string[] Includes, string? Database, string? Target, string? ToDatabase, string? Destination, bool Force);
+
+    public static async Task<int> RunAsync(ParseResult pr, Options o, CancellationToken ct)
+    {
+        var manager = new BackupManager(AppConfig.Load(pr), TimeProvider.System);
+        var json = pr.GetValue(GlobalOptions.Json);
+        var quiet = pr.GetValue(GlobalOptions.Quiet);
+        var request = new RestoreRequest
+        {
+            Snapshot = o.Snapshot,
+            Parts = o.Only switch
+            {
+                null => RestoreParts.All,
+                "database" or "databases" => RestoreParts.Databases,
+                "media" => RestoreParts.Media,
+                _ => throw new CoffreException($"--only {o.Only}: use --only database or --only media"),
+            },
+            Includes = o.Includes,
+            Database = o.Database,
+            Target = o.Target,
+            ToDatabase = o.ToDatabase,
+            Destination = o.Destination,
+        };
+        var (repo, plan) = await manager.PlanRestoreAsync(request, ct);
+        if (!json) PrintPlan(plan, manager.Application);
+        foreach (var w in plan.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+        if (plan.OverwritesInPlace && !o.Force && !Confirm())
+        {
+            Console.Error.WriteLine("coffre: restore cancelled; nothing was changed");
+            return ExitCodes.Fatal;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var result = await manager.RestoreBackupAsync(repo, plan, request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
+        foreach (var w in result.Warnings.Skip(plan.Warnings.Count)) Console.Error.WriteLine($"coffre: warning: {w}");
+        if (json) PrintJson(result);
+        else if (!quiet) PrintResult(result, clock.Elapsed);
+        return ExitCodes.Ok;
+    }
+
+    private static void PrintPlan(RestorePlan plan, string application)
+    {
+        var status = plan.Metadata?.Status ?? "no metadata";
+        Console.WriteLine($"Backup {plan.Snapshot.Id.ToShortString()} of {application}, {plan.Stamp} ({status})");
+        Console.WriteLine("Will restore:");
+        foreach (var d in plan.Databases)
+        {
+            var what = d.Kind switch
+            {
+                DatabaseRestoreKind.InPlace when d.DestinationExists => "REPLACES what it holds now",
+                DatabaseRestoreKind.InPlace => "it does not exist now: created",
+                DatabaseRestoreKind.OtherDatabase => "created",
+                _ => "dump written as a file",
+            };
+            Console.WriteLine($"  database {d.Name} ({Units.Bytes((long)d.Dump.Size)}) -> {d.Destination}: {what}");
+        }
+        foreach (var m in plan.Media)
+        {
+            var part = m.Includes.Count > 0 ? $" (only {string.Join(", ", m.Includes)})" : "";
+            Console.WriteLine($"  media {m.Name}{part} -> {m.Destination}: {m.Files} files, {Units.Bytes(m.Bytes)}: "
+                              + $"{m.Created} created, {m.Overwritten} OVERWRITTEN, {m.Removed} REMOVED (not in the backup), {m.Unchanged} unchanged");
+        }
+        if (plan.OverwritesInPlace)
+            Console.WriteLine("Before anything is overwritten, a safety snapshot (tag pre-restore) keeps what is there now.");
+    }
+
+    /// <summary>Asks on the terminal. Without one (a pipe, cron) the answer is no: overwriting needs --force there.</summary>
+    private static bool Confirm()
+    {
+        if (Console.IsInputRedirected)
+            throw new CoffreException("this restore overwrites data and there is no terminal to ask for confirmation: add --force to restore without asking");
+        Console.Write("Restore? [y/N] ");
+        var answer = Console.ReadLine()?.Trim().ToLowerInvariant();
+        return answer is "y" or "yes" or "o" or "oui";
+    }
+
+    private static void PrintResult(ApplicationRestoreResult r, TimeSpan elapsed)
+    {
+        foreach (var d in r.Databases)
+            Console.WriteLine(d.Note is null
+                ? $"database {d.Name}: restored into {d.Destination}; {d.TablesChecked} tables, {d.Rows} rows, row counts match the backup"
+                : $"database {d.Name}: restored into {d.Destination} ({d.Note})");
+        foreach (var m in r.Media)
+            Console.WriteLine($"media {m.Name}: {m.FilesRestored} files ({Units.Bytes(m.BytesRestored)}) restored into {m.Destination}"
+                              + (m.Removed > 0 ? $", {m.Removed} removed" : "") + $"; {m.Check.Files} files verified against the backup");
+        if (r.SafetySnapshot is { } s)
+            Console.WriteLine($"safety snapshot {s.ToShortString()} keeps what was there before: undo with 'coffre restore {s.ToShortString()} --force'");
+        Console.WriteLine($"restore of backup {r.Plan.Snapshot.Id.ToShortString()} done and verified in {Units.Duration(elapsed)}");
+    }
+
+    private static void PrintJson(ApplicationRestoreResult r) => JsonText.Print(new
+    {
+        message_type = "summary",
+        snapshot_id = r.Plan.Snapshot.Id.ToString(),
+        safety_snapshot_id = r.SafetySnapshot?.ToString(),
+        verified = r.Verified,
+        databases = r.Databases.Select(d => new { name = d.Name, destination = d.Destination, tables = d.TablesChecked, rows = d.Rows, mismatches = d.Mismatches, note = d.Note }),
+        media = r.Media.Select(m => new { name = m.Name, destination = m.Destination, files_restored = m.FilesRestored, bytes_restored = m.BytesRestored, removed = m.Removed, files_verified = m.Check.Files }),
+        warnings = r.Warnings,
+        total_duration = r.Duration.TotalSeconds,
+    });
+}

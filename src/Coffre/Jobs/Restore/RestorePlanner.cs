@@ -1,0 +1,184 @@
+using System.Text;
+using Coffre.Archiver;
+using Coffre.Configuration;
+using Coffre.Model;
+using Coffre.Platform;
+using Coffre.Repository;
+using Coffre.Restore;
+
+namespace Coffre.Jobs.Restore;
+
+/// <summary>
+/// Turns a <see cref="RestoreRequest"/> into a <see cref="RestorePlan"/>: finds the backup, matches its databases
+/// and media folders with the configuration, decides where each goes, and compares each media folder with what
+/// is on disk. Reads only: nothing is written, so a refused plan leaves everything as it was.
+/// </summary>
+public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, string?>? environment)
+{
+    private const string DatabaseDir = "/database";
+    private const string MediaDir = "/media";
+
+    public async Task<RestorePlan> PlanAsync(Repository.Repository repo, string appTag, RestoreRequest request, CancellationToken ct)
+    {
+        Validate(request);
+        var entry = await SnapshotResolver.ResolveAsync(repo, appTag, request.Snapshot, ct).ConfigureAwait(false);
+        ApplicationMetadata? metadata = null;
+        try { metadata = await BackupManager.ReadMetadataAsync(repo, entry.Snapshot.Tree, ct).ConfigureAwait(false); }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
+
+        var includes = new IncludeFilter(request.Includes);
+        var warnings = new List<string>();
+        if (metadata is null) warnings.Add($"backup {entry.Id.ToShortString()} has no readable metadata.json: row counts cannot be verified");
+        else if (metadata.Status != "complete") warnings.Add($"backup {entry.Id.ToShortString()} is marked {metadata.Status}");
+
+        var databases = request.Parts == RestoreParts.Media ? [] : await PlanDatabasesAsync(repo, entry, metadata, request, includes, warnings, ct).ConfigureAwait(false);
+        var media = request.Parts == RestoreParts.Databases ? [] : await PlanMediaAsync(repo, entry, request, includes, warnings, ct).ConfigureAwait(false);
+        if (request.ToDatabase is not null && databases.Count != 1)
+            throw new CoffreException(databases.Count == 0
+                ? "--to-database: the selection holds no database to restore"
+                : $"--to-database restores one database, and {databases.Count} are selected: choose one with --database NAME");
+        return new RestorePlan(entry, metadata, databases, media, warnings);
+    }
+
+    private static void Validate(RestoreRequest request)
+    {
+        foreach (var inc in request.Includes)
+        {
+            var p = IncludeFilter.Normalize(TreePaths.Normalize(inc));
+            if (p != "/" && p != DatabaseDir && p != MediaDir && !p.StartsWith(DatabaseDir + "/", StringComparison.Ordinal) && !p.StartsWith(MediaDir + "/", StringComparison.Ordinal))
+                throw new CoffreException($"--include {inc}: an application backup holds database/... and media/...; name a path under one of them");
+        }
+        if (request.ToDatabase is not null && request.Parts == RestoreParts.Media)
+            throw new CoffreException("--to-database and --only media do not go together: --to-database names where a database goes");
+    }
+
+    private async Task<List<DatabaseRestorePlan>> PlanDatabasesAsync(Repository.Repository repo, SnapshotEntry entry, ApplicationMetadata? metadata,
+        RestoreRequest request, IncludeFilter includes, List<string> warnings, CancellationToken ct)
+    {
+        var plans = new List<DatabaseRestorePlan>();
+        var dir = await TreePaths.FindAsync(repo, entry.Snapshot.Tree, DatabaseDir, ct).ConfigureAwait(false);
+        if (dir?.Subtree is not { } sub) return plans;
+        var files = await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false);
+        foreach (var (name, file, engine) in Dumps(files, metadata))
+        {
+            if (request.Database is not null && name != request.Database) continue;
+            var dumpPath = DatabaseDir + "/" + file;
+            if (!includes.Selects(dumpPath).Whole) continue;
+            var node = files.First(n => Encoding.UTF8.GetString(n.Name) == file);
+            var meta = metadata?.Databases.Find(d => d.Name == name);
+            var extras = files.Select(n => Encoding.UTF8.GetString(n.Name)).Where(n => n.StartsWith(name + ".", StringComparison.Ordinal) && n != file).ToList();
+            var configured = config.Databases.Find(d => d.Name == name);
+            if (configured is not null && configured.Engine != engine)
+                throw new CoffreException($"database {name}: the backup holds a {engine} dump but the configuration says {configured.Engine}");
+            var plan = await PlanDatabaseAsync(name, engine, dumpPath, node, meta, configured, request, extras, warnings, ct).ConfigureAwait(false);
+            if (plan is not null) plans.Add(plan);
+        }
+        if (request.Database is not null && plans.Count == 0)
+            throw new CoffreException($"backup {entry.Id.ToShortString()} holds no database named {request.Database} (see 'coffre list')");
+        return plans;
+    }
+
+    /// <summary>The dumps of the backup: from metadata.json, or guessed from the files' extensions when it is missing.</summary>
+    private static IEnumerable<(string Name, string File, string Engine)> Dumps(List<Node> files, ApplicationMetadata? metadata)
+    {
+        if (metadata is not null)
+        {
+            foreach (var d in metadata.Databases) yield return (d.Name, d.File["database/".Length..], d.Engine);
+            yield break;
+        }
+        foreach (var n in files.Where(n => n.Type == NodeType.File).Select(n => Encoding.UTF8.GetString(n.Name)))
+        {
+            if (n.EndsWith(".roles.sql", StringComparison.Ordinal)) continue;
+            var engine = Path.GetExtension(n) switch { ".pgdump" => DatabaseEngines.PostgreSql, ".sql" => DatabaseEngines.MySql, ".sqlite" => DatabaseEngines.Sqlite, _ => null };
+            if (engine is not null) yield return (Path.GetFileNameWithoutExtension(n), n, engine);
+        }
+    }
+
+    private async Task<DatabaseRestorePlan?> PlanDatabaseAsync(string name, string engine, string dumpPath, Node node, DatabaseMetadata? meta,
+        DatabaseSection? configured, RestoreRequest request, List<string> extras, List<string> warnings, CancellationToken ct)
+    {
+        if (request.ToDatabase is { } other)
+        {
+            var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, other);
+            if (configured is null && engine != DatabaseEngines.Sqlite)
+                throw new CoffreException($"database {name} is not in the configuration, so Coffre does not know its server: add it, or restore its dump with --target DIR");
+            var source = SourceFactory.Create(section, null, environment);
+            if (await source.ExistsAsync(ct).ConfigureAwait(false))
+                throw new CoffreException($"--to-database {other}: it exists already; choose a new name (it is created), or drop it first");
+            return new DatabaseRestorePlan(name, section, dumpPath, node, meta, DatabaseRestoreKind.OtherDatabase, Describe(section), false, extras);
+        }
+        if (request.Target is { } target)
+        {
+            var folder = Path.Combine(Path.GetFullPath(target), "database");
+            if (engine == DatabaseEngines.Sqlite)
+            {
+                var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, Path.Combine(folder, name + ".sqlite"));
+                if (File.Exists(section.Path)) throw new CoffreException($"{section.Path} exists already: choose an empty --target folder");
+                return new DatabaseRestorePlan(name, section, dumpPath, node, meta, DatabaseRestoreKind.OtherDatabase, section.Path!, false, extras);
+            }
+            var file = Path.Combine(folder, Path.GetFileName(dumpPath));
+            if (File.Exists(file)) throw new CoffreException($"{file} exists already: choose an empty --target folder");
+            return new DatabaseRestorePlan(name, configured ?? new DatabaseSection { Name = name, Engine = engine }, dumpPath, node, meta, DatabaseRestoreKind.DumpFile, file, false, extras);
+        }
+        if (configured is null)
+        {
+            warnings.Add($"database {name} of the backup is not in the configuration: not restored (restore its dump with --target DIR)");
+            return null;
+        }
+        var exists = await SourceFactory.Create(configured, null, environment).ExistsAsync(ct).ConfigureAwait(false);
+        return new DatabaseRestorePlan(name, configured, dumpPath, node, meta, DatabaseRestoreKind.InPlace, Describe(configured), exists, extras);
+    }
+
+    /// <summary>A copy of a database's configuration pointed at another database (or SQLite file).</summary>
+    private static DatabaseSection Retarget(DatabaseSection d, string engine, string other) => new()
+    {
+        Name = d.Name,
+        Engine = engine,
+        Host = d.Host,
+        Port = d.Port,
+        User = d.User,
+        PasswordEnv = d.PasswordEnv,
+        PasswordFile = d.PasswordFile,
+        PasswordCommand = d.PasswordCommand,
+        Database = engine == DatabaseEngines.Sqlite ? null : other,
+        Path = engine == DatabaseEngines.Sqlite ? Path.GetFullPath(other) : null,
+    };
+
+    public static string Describe(DatabaseSection d) => d.Engine == DatabaseEngines.Sqlite
+        ? d.Path!
+        : $"{d.Engine} database \"{d.Database}\" on {d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}";
+
+    private async Task<List<MediaRestorePlan>> PlanMediaAsync(Repository.Repository repo, SnapshotEntry entry, RestoreRequest request,
+        IncludeFilter includes, List<string> warnings, CancellationToken ct)
+    {
+        var plans = new List<MediaRestorePlan>();
+        var dir = await TreePaths.FindAsync(repo, entry.Snapshot.Tree, MediaDir, ct).ConfigureAwait(false);
+        if (dir?.Subtree is not { } sub) return plans;
+        foreach (var folder in (await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false)).Where(n => n.Type == NodeType.Dir))
+        {
+            var name = Encoding.UTF8.GetString(folder.Name);
+            var snapshotPath = MediaDir + "/" + name;
+            var (wanted, whole) = includes.Selects(snapshotPath);
+            if (!wanted) continue;
+            var configured = config.Media.Find(m => (m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'))) == name);
+            string destination;
+            if (request.Target is { } target) destination = Path.Combine(Path.GetFullPath(target), "media", name);
+            else if (configured is not null) destination = Path.GetFullPath(configured.Path!);
+            else
+            {
+                warnings.Add($"media folder {name} of the backup is not in the configuration: not restored (restore it with --target DIR)");
+                continue;
+            }
+            var inPlace = request.Target is null;
+            if (!inPlace && Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
+                throw new CoffreException($"{destination} is not empty: choose an empty --target folder");
+            var excludes = inPlace ? configured?.Exclude ?? [] : [];
+            var mediaIncludes = whole ? [] : request.Includes.Select(i => IncludeFilter.Normalize(TreePaths.Normalize(i)))
+                .Where(i => i.StartsWith(snapshotPath + "/", StringComparison.Ordinal)).ToList();
+            var diff = await MediaComparer.CompareAsync(repo, folder.Subtree!.Value, snapshotPath, destination, new IncludeFilter(mediaIncludes), excludes, ct).ConfigureAwait(false);
+            plans.Add(new MediaRestorePlan(name, snapshotPath, destination, inPlace, mediaIncludes, excludes,
+                diff.Files, diff.Bytes, diff.Created, diff.Overwritten, diff.Unchanged, diff.Removed));
+        }
+        return plans;
+    }
+}
