@@ -11,7 +11,7 @@ public sealed class MySqlSourceTests
 {
     /// <summary>BLOBs with every byte value, unicode (4-byte too), JSON, 100k rows, a view, a trigger, a procedure,
     /// a function, an event.</summary>
-    private const string Setup = """
+    internal const string Setup = """
         CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(200) NOT NULL, price DECIMAL(12,2), doc JSON,
                             updated_at TIMESTAMP NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
         INSERT INTO items (name, price, doc)
@@ -29,7 +29,7 @@ public sealed class MySqlSourceTests
         UPDATE items SET name = CONCAT(name, '!') WHERE id <= 10;
         """;
 
-    private const string Damage = """
+    internal const string Damage = """
         UPDATE items SET price = 0 WHERE id % 10 = 0;
         DELETE FROM items WHERE id > 99000;
         DROP VIEW cheap;
@@ -41,7 +41,7 @@ public sealed class MySqlSourceTests
 
     /// <summary>Order-independent checksums of the rows plus the definitions of the code objects (with the
     /// database's own name taken out, so another database compares equal).</summary>
-    private const string FingerprintQuery = """
+    internal const string FingerprintQuery = """
         SET SESSION group_concat_max_len = 1073741824;
         SELECT 'items', COUNT(*), MD5(GROUP_CONCAT(CONCAT_WS('|', id, name, price, doc, IFNULL(updated_at, 'null')) ORDER BY id SEPARATOR '\n')) FROM items
         UNION ALL SELECT 'blobs', COUNT(*), MD5(GROUP_CONCAT(CONCAT_WS('|', id, IFNULL(HEX(data), 'null')) ORDER BY id)) FROM blobs

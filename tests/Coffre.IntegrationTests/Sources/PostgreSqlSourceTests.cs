@@ -15,7 +15,7 @@ public sealed class PostgreSqlSourceTests
 
     /// <summary>Two schemas, an enum, a sequence, identity and serial columns, jsonb, bytea with every byte value,
     /// a large object, a view, a plpgsql function, unicode and control characters, 120k rows.</summary>
-    private const string Setup = """
+    internal const string Setup = """
         CREATE SCHEMA shop;
         CREATE TYPE shop.mood AS ENUM ('sad', 'ok', 'happy', 'très content');
         CREATE SEQUENCE shop.invoice_no START 1000 INCREMENT 7;
@@ -39,7 +39,7 @@ public sealed class PostgreSqlSourceTests
         SELECT setval('shop.invoice_no', 5000);
         """;
 
-    private const string Damage = """
+    internal const string Damage = """
         DROP VIEW shop.order_summary;
         DROP TABLE shop.orders;
         UPDATE shop.items SET name = 'damaged', mood = 'sad' WHERE id % 10 = 0;
@@ -51,7 +51,7 @@ public sealed class PostgreSqlSourceTests
         """;
 
     /// <summary>Order-independent checksums of every table's rows, the large object, the view, the function, the sequences.</summary>
-    private const string FingerprintQuery = """
+    internal const string FingerprintQuery = """
         SELECT string_agg(line, E'\n' ORDER BY line) FROM (
           SELECT 'items ' || count(*) || ' ' || md5(string_agg(t::text, '|' ORDER BY t.id)) FROM shop.items t
           UNION ALL SELECT 'orders ' || count(*) || ' ' || md5(string_agg(t::text, '|' ORDER BY t.id)) FROM shop.orders t

@@ -128,12 +128,37 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
                 throw new SourceException($"cannot create database \"{database}\": {Explain(name, create.ExitCode, create.Stderr, database).Message}");
         }
 
+        await EmptyAsync(client, options, database, quoted, ct).ConfigureAwait(false);
+
         // The client stops at the first failing statement (batch mode without --force) and exits 1.
         var result = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--default-character-set=utf8mb4", $"--database={database}"],
             Environment(), ct, stdin: dump).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
+    }
+
+    /// <summary>
+    /// Drops and recreates the database with its character set and collation, so that it ends up holding exactly
+    /// what the dump holds (objects created after the backup do not survive). Grants on the database are kept by
+    /// the server.
+    /// </summary>
+    private async Task EmptyAsync(string client, MySqlOptionFile? options, string database, string quoted, CancellationToken ct)
+    {
+        var literal = "'" + database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
+        var charset = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e",
+             $"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {literal}"],
+            Environment(), ct).ConfigureAwait(false);
+        var fields = charset.StdoutText.Trim().Split('\t');
+        if (charset.ExitCode != 0 || fields.Length != 2)
+            throw new SourceException($"cannot read the character set of database \"{database}\": {Explain(Path.GetFileName(client), charset.ExitCode, charset.Stderr, database).Message}");
+        var recreate = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e",
+             $"DROP DATABASE {quoted}; CREATE DATABASE {quoted} CHARACTER SET {fields[0]} COLLATE {fields[1]}"],
+            Environment(), ct).ConfigureAwait(false);
+        if (recreate.ExitCode != 0)
+            throw new SourceException($"cannot empty database \"{database}\" before the restore (the user needs the DROP and CREATE privileges on it): {Explain(Path.GetFileName(client), recreate.ExitCode, recreate.Stderr, database).Message}");
     }
 
     private MySqlOptionFile? Options() => settings.Password is null ? null : MySqlOptionFile.Create(settings.Password);

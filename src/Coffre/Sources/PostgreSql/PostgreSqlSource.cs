@@ -71,9 +71,11 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var database = targetDatabase ?? settings.Database;
         var pgRestore = Tool("pg_restore");
         await EnsureDatabaseAsync(database, ct).ConfigureAwait(false);
+        await EmptyAsync(database, ct).ConfigureAwait(false);
 
-        // --clean --if-exists: drop each object of the dump before recreating it, so a damaged database comes back
-        // to the dumped state (objects that are not in the dump are left alone). --no-owner: objects belong to the
+        // The database is empty now, so it ends up holding exactly what the dump holds: objects created after the
+        // backup do not survive, and none stands in the way of the dump's (a foreign key to a table the dump drops).
+        // --clean --if-exists are kept for the schema objects every database has (public). --no-owner: objects belong to the
         // restoring user, who need not be the original owner nor a superuser. Not --single-transaction: it turns
         // every error fatal, including the harmless ones below, which a non-superuser restoring a superuser's dump
         // always meets; the caller's pre-restore safety snapshot covers a restore that fails halfway.
@@ -96,6 +98,48 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var first = Explain("pg_restore", result.ExitCode, serious[0]).Message;
         var more = serious.Count > 1 ? $" (and {serious.Count - 1} more error{(serious.Count > 2 ? "s" : "")})" : "";
         throw new SourceException($"restore into database \"{database}\" failed: {first}{more}");
+    }
+
+    /// <summary>
+    /// Empties the database in one transaction (all or nothing, so a user who may not drop something changes
+    /// nothing): every schema but public is dropped with what it holds; in public, every table, view, sequence,
+    /// routine and type that does not belong to an extension; every large object. The public schema itself stays,
+    /// with its owner and privileges as the server made them.
+    /// </summary>
+    private async Task EmptyAsync(string database, CancellationToken ct)
+    {
+        const string sql = """
+            DO $$ DECLARE r record; BEGIN
+              FOR r IN SELECT nspname FROM pg_catalog.pg_namespace
+                       WHERE nspname NOT LIKE 'pg\_%' AND nspname NOT IN ('information_schema', 'public') LOOP
+                EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', r.nspname);
+              END LOOP;
+              FOR r IN SELECT c.oid::regclass::text AS name,
+                              CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                                             WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind
+                       FROM pg_catalog.pg_class c
+                       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+                         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') LOOP
+                EXECUTE format('DROP %s IF EXISTS %s CASCADE', r.kind, r.name);
+              END LOOP;
+              FOR r IN SELECT p.oid::regprocedure::text AS name FROM pg_catalog.pg_proc p
+                       WHERE p.pronamespace = 'public'::regnamespace
+                         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') LOOP
+                EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', r.name);
+              END LOOP;
+              FOR r IN SELECT t.oid::regtype::text AS name FROM pg_catalog.pg_type t
+                       WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd', 'r', 'c')
+                         AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c')
+                         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e') LOOP
+                EXECUTE format('DROP TYPE IF EXISTS %s CASCADE', r.name);
+              END LOOP;
+              PERFORM pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata;
+            END $$
+            """;
+        var result = await ProcessRunner.RunAsync(Tool("psql"),
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SourceException($"cannot empty database \"{database}\" before the restore: {Explain("psql", result.ExitCode, result.Stderr).Message}");
     }
 
     internal static bool IsIgnorableRestoreError(string line)
