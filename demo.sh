@@ -20,3 +20,8 @@ config=samples/app/coffre.json
 "$coffre" backup -c "$config"
 "$coffre" list -c "$config"
 "$coffre" check -c "$config"
+# A test restore of the newest backup into a scratch folder (nothing in place is touched): the database is
+# checked with PRAGMA integrity_check, row counts and every file are verified against the backup.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+"$coffre" restore latest -c "$config" --target "$scratch/restore"

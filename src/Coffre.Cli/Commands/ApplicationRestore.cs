@@ -72,8 +72,10 @@ internal static class ApplicationRestore
         foreach (var m in plan.Media)
         {
             var part = m.Includes.Count > 0 ? $" (only {string.Join(", ", m.Includes)})" : "";
-            Console.WriteLine($"  media {m.Name}{part} -> {m.Destination}: {m.Files} files, {Units.Bytes(m.Bytes)}: "
-                              + $"{m.Created} created, {m.Overwritten} OVERWRITTEN, {m.Removed} REMOVED (not in the backup), {m.Unchanged} unchanged");
+            var changes = m.InPlace
+                ? $"{m.Created} created, {m.Overwritten} OVERWRITTEN, {m.Removed} REMOVED (not in the backup), {m.Unchanged} unchanged"
+                : "a new folder";
+            Console.WriteLine($"  media {m.Name}{part} -> {m.Destination}: {m.Files} files, {Units.Bytes(m.Bytes)}: {changes}");
         }
         if (plan.OverwritesInPlace)
             Console.WriteLine("Before anything is overwritten, a safety snapshot (tag pre-restore) keeps what is there now.");
