@@ -27,6 +27,7 @@ umask 022
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
+COMMAND="bench/app.sh${*:+ $*}"
 SMALL=0 DAYS=5 WORK="" OUT="" IDLE_WAIT=300 REV=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -67,6 +68,7 @@ INFO="$LOGS/info.tsv"
 PGDB=benchapp
 PGROLE=coffre_bench
 
+bench_lock
 bench_prereqs
 bench_build_coffre
 
@@ -112,6 +114,7 @@ rm -rf "$DATA" "$CFG" "$LOGS" "$WORK/coffre" "$WORK/restic"
 mkdir -p "$CFG" "$LOGS" "$WORK/coffre" "$WORK/restic/roles"
 chmod 0700 "$WORK/restic/roles"    # restic's roles dump holds password hashes (coffre stores dumps 0600)
 : >"$MEAS"; : >"$INFO"
+info command "$COMMAND"
 info mode "$([[ $SMALL == 1 ]] && echo small || echo full)"
 info days "$DAYS"
 info_environment

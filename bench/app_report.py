@@ -83,6 +83,8 @@ def main():
          "" if len(days) == ndays else " (stopped after day %d)" % (days[-1] if days else 0)))
     p("day 1: database dump %s MB, media %s files / %s MB; days 2..N: make-dataset.sh mutate before the backups"
       % (fmt(dump1 / MB if dump1 else None, ".1f"), info.get("media_files_1", "?"), fmt(m1 / MB if m1 else None, ".1f")))
+    p("command: %s%s" % (info.get("command", "bench/app.sh"),
+                         "   (a --small run: a quick test, not the reference figures)" if info.get("mode") == "small" else ""))
     p("%s; coffre %s; .NET SDK %s; PostgreSQL %s; %s" % (info.get("date", "?"), info.get("coffre", "?"),
       info.get("dotnet", "?"), info.get("postgresql", "?"), info.get("machine", "?")))
     p("1 run per tool per day, coffre first on odd days; PostgreSQL restarted and page cache dropped before every "

@@ -25,6 +25,13 @@ bench_find_make_dataset() {
   [[ -n "$MAKE_DATASET" && -f "$MAKE_DATASET" ]] || die "make-dataset.sh not found (set MAKE_DATASET)"
 }
 
+# One benchmark at a time on this machine (from any worktree): run.sh and app.sh both rebuild the
+# benchapp database in the same PostgreSQL cluster, and each would disturb the other's timings.
+bench_lock() {
+  exec 9>/run/lock/coffre-bench.lock
+  flock -n 9 || die "another bench run (run.sh or app.sh) is running on this machine"
+}
+
 # ---------------------------------------------------------------- prerequisites
 apt_install() {
   log "installing $*"

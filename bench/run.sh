@@ -67,6 +67,7 @@ MEAS="$LOGS/measurements.tsv"
 INFO="$LOGS/info.tsv"
 
 # ---------------------------------------------------------------- prerequisites
+bench_lock
 bench_prereqs
 # PostgreSQL only runs while the dataset is made or mutated (unless it was already running before us),
 # so that it does not compete with the measured runs.
