@@ -42,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --idle-wait=*) IDLE_WAIT="${1#*=}"; shift;;
     --rev) REV="$2"; shift 2;;
     --rev=*) REV="${1#*=}"; shift;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0;;
     *) echo "app.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
