@@ -32,6 +32,7 @@ internal static class ApplicationBackup
                 databases = m.Databases.Select(d => new { d.Name, d.Engine, d.Size, tables = d.Tables.Count }),
                 media = m.Media,
                 data_added = result.Backup.Summary.DataAdded,
+                data_added_packed = result.Backup.Summary.DataAddedPacked,
                 total_duration = clock.Elapsed.TotalSeconds,
             });
         else if (!quiet)
