@@ -42,7 +42,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         {
             try { await scanner.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
-        return await SnapshotRecorder.SaveAsync(pipeline, root, start, clock.GetLocalNow(), paths, hostname, options.Tags, options.Excludes, parent, ct).ConfigureAwait(false);
+        return await SnapshotRecorder.SaveAsync(pipeline, root, start, clock.GetLocalNow(), paths, hostname, options.Tags, options.Excludes, parent, null, ct).ConfigureAwait(false);
     }
 
     /// <summary>

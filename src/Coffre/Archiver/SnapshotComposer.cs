@@ -19,8 +19,9 @@ public sealed record ComposeOptions
 
 /// <summary>
 /// Builds one snapshot from parts placed at chosen paths of its tree — folders (<c>media/uploads</c>), streams
-/// (<c>database/main.pgdump</c>) and small files (<c>metadata.json</c>) — through the same pipeline as a file
-/// backup. Folders between the parts are made up (mode 0755, the backup's time). Nothing is visible in the
+/// (<c>database/main.pgdump</c>), small files (<c>metadata.json</c>) and symlinks — through the same pipeline as a
+/// file backup. Folders between the parts are made up (mode 0755, the snapshot's time, this user) unless
+/// <see cref="DescribeFolder"/> gave their metadata. Nothing is visible in the
 /// repository as a snapshot until <see cref="CommitAsync"/>; disposing without committing leaves only data
 /// that no snapshot references.
 /// </summary>
@@ -77,10 +78,20 @@ public sealed class SnapshotComposer : IAsyncDisposable
     /// Stores a stream (a database dump) as the file <paramref name="treePath"/>, reading it to its end before
     /// returning, so the caller can then check that its producer succeeded. Returns the bytes read.
     /// </summary>
-    public async Task<long> AddStreamAsync(string treePath, Stream content, CancellationToken ct)
+    public Task<long> AddStreamAsync(string treePath, Stream content, CancellationToken ct) =>
+        AddStreamAsync(treePath, content, template: null, ct);
+
+    /// <summary>
+    /// Like <see cref="AddStreamAsync(string, Stream, CancellationToken)"/>, with the file's permissions, times and
+    /// owner taken from <paramref name="template"/> (its mode's permission bits, times, uid/gid and names; the rest
+    /// of it is ignored). Null: mode 0600, the composer's start time, this user — as for a dump.
+    /// </summary>
+    public async Task<long> AddStreamAsync(string treePath, Stream content, Node? template, CancellationToken ct)
     {
         var (dir, name) = Place(treePath);
-        var node = NewNode(name, NodeType.File, 0x180 /* 0600: dumps hold the application's data */);
+        var node = template is null
+            ? NewNode(name, NodeType.File, 0x180 /* 0600: dumps hold the application's data */)
+            : FromTemplate(name, NodeType.File, template);
         node.Content = [];
         var previous = await FindPreviousAsync(treePath).ConfigureAwait(false);
         _pipeline.Summary.FileRead(previous is null);
@@ -101,12 +112,47 @@ public sealed class SnapshotComposer : IAsyncDisposable
         AddStreamAsync(treePath, new MemoryStream(content.ToArray(), writable: false), ct);
 
     /// <summary>
+    /// Adds a symlink to <paramref name="target"/> (raw bytes, stored as given, never followed) at
+    /// <paramref name="treePath"/>, with the permissions, times and owner of <paramref name="template"/>.
+    /// </summary>
+    public void AddSymlink(string treePath, byte[] target, Node template)
+    {
+        var (dir, name) = Place(treePath);
+        var node = FromTemplate(name, NodeType.Symlink, template);
+        node.LinkTarget = target;
+        node.Links = 1;
+        dir.Leaves.Add(Task.FromResult<Node?>(node));
+    }
+
+    /// <summary>
+    /// Gives the folder <paramref name="treePath"/> the permissions, times and owner of <paramref name="template"/>
+    /// instead of made-up ones. The folder exists from then on, even if nothing is added below it (an empty folder);
+    /// describing it again replaces the metadata. Not for folders added with <see cref="AddFolderAsync"/>.
+    /// </summary>
+    public void DescribeFolder(string treePath, Node template)
+    {
+        var parts = treePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts.Any(p => p is "." or "..")) throw new ArgumentException($"invalid folder in snapshot: {treePath}", nameof(treePath));
+        var dir = _root;
+        foreach (var p in parts[..^1]) dir = Subfolder(dir, p, treePath);
+        Subfolder(dir, parts[^1], treePath).Template = template;
+    }
+
+    /// <summary>
     /// Waits for everything added, makes it durable (packs, then index) and writes the snapshot last.
     /// <paramref name="paths"/> are recorded as the snapshot's paths (what was backed up, for people and restic).
     /// </summary>
-    public async Task<BackupResult> CommitAsync(IReadOnlyList<string> paths, CancellationToken ct)
+    public Task<BackupResult> CommitAsync(IReadOnlyList<string> paths, CancellationToken ct) => CommitAsync(paths, null, ct);
+
+    /// <summary>
+    /// <see cref="CommitAsync(IReadOnlyList{string}, CancellationToken)"/> with <paramref name="time"/> as the
+    /// snapshot's time and that of the made-up folders (an imported archive keeps its own time); null: when the
+    /// composer started. The summary's start and end stay the real ones.
+    /// </summary>
+    public async Task<BackupResult> CommitAsync(IReadOnlyList<string> paths, DateTimeOffset? time, CancellationToken ct)
     {
-        var rootTask = FinishAsync(_root, "", new Node { Name = [], Type = NodeType.Dir });
+        var snapshotTime = time ?? _start;
+        var rootTask = FinishAsync(_root, "", new Node { Name = [], Type = NodeType.Dir }, snapshotTime);
         Node root;
         try { root = await _pipeline.CompleteAsync(rootTask, ct).ConfigureAwait(false); }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -116,21 +162,25 @@ public sealed class SnapshotComposer : IAsyncDisposable
         }
         var recorded = paths.Count > 0 ? paths : _sources;
         return await SnapshotRecorder.SaveAsync(_pipeline, root, _start, _clock.GetLocalNow(), recorded.Count > 0 ? recorded : ["/"],
-            _options.Hostname ?? Posix.GetHostName(), _options.Tags, [], _parent, ct).ConfigureAwait(false);
+            _options.Hostname ?? Posix.GetHostName(), _options.Tags, [], _parent, snapshotTime, ct).ConfigureAwait(false);
     }
 
-    private async Task<Node?> FinishAsync(VirtualDir dir, string path, Node node)
+    private async Task<Node?> FinishAsync(VirtualDir dir, string path, Node node, DateTimeOffset time)
     {
         var kids = new List<Task<Node?>>(dir.Leaves);
         foreach (var (name, sub) in dir.Dirs)
-            kids.Add(FinishAsync(sub, path + "/" + name, NewNode(Encoding.UTF8.GetBytes(name), NodeType.Dir, 0x1ED /* 0755 */)));
+        {
+            var bytes = Encoding.UTF8.GetBytes(name);
+            var folder = sub.Template is { } t ? FromTemplate(bytes, NodeType.Dir, t) : NewNode(bytes, NodeType.Dir, 0x1ED /* 0755 */, time);
+            kids.Add(FinishAsync(sub, path + "/" + name, folder, time));
+        }
         var previous = path.Length == 0 ? null : await FindPreviousAsync(path).ConfigureAwait(false);
         return await _pipeline.FinishDirAsync(node, kids, previous).ConfigureAwait(false);
     }
 
-    private Node NewNode(byte[] name, NodeType type, uint permissions)
+    private Node NewNode(byte[] name, NodeType type, uint permissions, DateTimeOffset? time = null)
     {
-        var t = GoTime.FromDateTimeOffset(_start);
+        var t = GoTime.FromDateTimeOffset(time ?? _start);
         return new Node
         {
             Name = name,
@@ -146,21 +196,41 @@ public sealed class SnapshotComposer : IAsyncDisposable
         };
     }
 
+    /// <summary>A node of <paramref name="type"/> with the permissions, times and owner of <paramref name="template"/>.</summary>
+    private static Node FromTemplate(byte[] name, NodeType type, Node template) => new()
+    {
+        Name = name,
+        Type = type,
+        Mode = (template.Mode & (GoFileMode.ModePerm | GoFileMode.ModeSetuid | GoFileMode.ModeSetgid | GoFileMode.ModeSticky))
+            | type switch { NodeType.Dir => GoFileMode.ModeDir, NodeType.Symlink => GoFileMode.ModeSymlink, _ => 0u },
+        ModTime = template.ModTime,
+        AccessTime = template.AccessTime,
+        ChangeTime = template.ChangeTime,
+        Uid = template.Uid,
+        Gid = template.Gid,
+        User = template.User,
+        Group = template.Group,
+    };
+
     /// <summary>The folder that will hold <paramref name="treePath"/>, and its last element's name.</summary>
     private (VirtualDir Dir, byte[] Name) Place(string treePath)
     {
         var parts = treePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0 || parts.Any(p => p is "." or "..")) throw new ArgumentException($"invalid path in snapshot: {treePath}", nameof(treePath));
         var dir = _root;
-        foreach (var p in parts[..^1])
-        {
-            if (!dir.Dirs.TryGetValue(p, out var next)) dir.Dirs[p] = next = new VirtualDir();
-            dir = next;
-        }
+        foreach (var p in parts[..^1]) dir = Subfolder(dir, p, treePath);
         var name = Encoding.UTF8.GetBytes(parts[^1]);
         if (dir.Names.Contains(parts[^1]) || dir.Dirs.ContainsKey(parts[^1])) throw new ArgumentException($"{treePath} is added twice", nameof(treePath));
         dir.Names.Add(parts[^1]);
         return (dir, name);
+    }
+
+    /// <summary>The made-up folder <paramref name="name"/> in <paramref name="dir"/>, created when missing.</summary>
+    private static VirtualDir Subfolder(VirtualDir dir, string name, string treePath)
+    {
+        if (dir.Dirs.TryGetValue(name, out var next)) return next;
+        if (dir.Names.Contains(name)) throw new ArgumentException($"{treePath}: {name} is a file, not a folder", nameof(treePath));
+        return dir.Dirs[name] = new VirtualDir();
     }
 
     /// <summary>The parent snapshot's node at <paramref name="treePath"/>, if any.</summary>
@@ -197,5 +267,7 @@ public sealed class SnapshotComposer : IAsyncDisposable
         public SortedDictionary<string, VirtualDir> Dirs { get; } = new(StringComparer.Ordinal);
         public List<Task<Node?>> Leaves { get; } = [];
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+        /// <summary>Metadata given by <see cref="DescribeFolder"/>; null: made up.</summary>
+        public Node? Template { get; set; }
     }
 }

@@ -9,12 +9,12 @@ namespace Coffre.Archiver;
 internal static class SnapshotRecorder
 {
     public static async Task<BackupResult> SaveAsync(BackupPipeline pipeline, Node root, DateTimeOffset start, DateTimeOffset end,
-        IReadOnlyList<string> paths, string hostname, IReadOnlyList<string> tags, IReadOnlyList<string> excludes, Repository.SnapshotEntry? parent, CancellationToken ct)
+        IReadOnlyList<string> paths, string hostname, IReadOnlyList<string> tags, IReadOnlyList<string> excludes, Repository.SnapshotEntry? parent, DateTimeOffset? time, CancellationToken ct)
     {
         var summary = pipeline.Summary.ToSummary(GoTime.FromDateTimeOffset(start), GoTime.FromDateTimeOffset(end), pipeline.Writer, pipeline.Progress);
         var snapshot = new Snapshot
         {
-            Time = GoTime.FromDateTimeOffset(start),
+            Time = GoTime.FromDateTimeOffset(time ?? start),
             Parent = parent?.Id,
             Tree = root.Subtree!.Value,
             Paths = [.. paths],

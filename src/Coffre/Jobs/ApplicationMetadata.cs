@@ -17,10 +17,16 @@ public sealed record ApplicationMetadata
     public long TotalSize { get; init; }
     public double DurationSeconds { get; init; }
     public required string CoffreVersion { get; init; }
-    /// <summary><c>complete</c>, or <c>incomplete</c> when some media files could not be read.</summary>
+    /// <summary>
+    /// <c>complete</c>, or <c>incomplete</c> when some media files could not be read; <c>imported</c> for an archive
+    /// of the old script brought in by <c>coffre import</c> (row counts and server versions unknown).
+    /// </summary>
     public required string Status { get; init; }
     /// <summary>Why this backup was taken when it is not a regular one, e.g. <c>pre-restore of 1a2b3c4d</c>.</summary>
     public string? Purpose { get; init; }
+    /// <summary>The archive file an imported snapshot came from (old script's archives only); absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ImportedFrom { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
