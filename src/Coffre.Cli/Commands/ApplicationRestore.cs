@@ -17,12 +17,14 @@ internal static class ApplicationRestore
 
     public static async Task<int> RunAsync(ParseResult pr, Options o, CancellationToken ct)
     {
-        var manager = new BackupManager(AppConfig.Load(pr), TimeProvider.System);
+        var config = AppConfig.Load(pr);
+        var manager = new BackupManager(config, TimeProvider.System);
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
+        var snapshot = IsArchive(o.Snapshot) ? await ImportArchiveAsync(manager, config, o, json || quiet, ct) : o.Snapshot;
         var request = new RestoreRequest
         {
-            Snapshot = o.Snapshot,
+            Snapshot = snapshot,
             Parts = o.Only switch
             {
                 null => RestoreParts.All,
@@ -51,6 +53,29 @@ internal static class ApplicationRestore
         if (json) PrintJson(result);
         else if (!quiet) PrintResult(result, clock.Elapsed);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A .tar.gz archive (the old script's or an export) rather than a backup of the repository.</summary>
+    private static bool IsArchive(string reference) =>
+        reference.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || reference.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || File.Exists(reference);
+
+    /// <summary>
+    /// `coffre restore FILE.tar.gz`: the archive's SHA-256 is checked against FILE.tar.gz.json first (a mismatch
+    /// stops here, nothing written), then the archive is imported as a backup (tag imported), which the restore
+    /// then puts back like any other: same plan, question, safety snapshot and verification.
+    /// </summary>
+    private static async Task<string> ImportArchiveAsync(BackupManager manager, Configuration.CoffreConfig config, Options o, bool quiet, CancellationToken ct)
+    {
+        var path = Path.GetFullPath(o.Snapshot);
+        if (!File.Exists(path)) throw new CoffreException($"no archive at {path}: check the path (absolute, or relative to the current folder)");
+        if (await Jobs.Archives.ArchiveSidecar.VerifyAsync(path, ct) is null)
+            Console.Error.WriteLine($"coffre: warning: no {Path.GetFileName(Jobs.Archives.ArchiveSidecar.PathFor(path))} beside the archive: its SHA-256 cannot be checked");
+        var repo = await manager.OpenRepositoryAsync(o.Destination, ct);
+        var imported = await Jobs.Archives.ArchiveImporter.ImportAsync(repo, config, path, TimeProvider.System, null, null, ct);
+        foreach (var w in imported.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+        if (!quiet)
+            Console.WriteLine($"archive {Path.GetFileName(path)} (SHA-256 {(imported.SidecarVerified ? "verified" : "not recorded")}) imported as backup {imported.Backup.SnapshotId.ToShortString()}");
+        return imported.Backup.SnapshotId.ToString();
     }
 
     private static void PrintPlan(RestorePlan plan, string application)
