@@ -18,6 +18,7 @@ root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(UnlockCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
+root.Subcommands.Add(DrillCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 

@@ -23,6 +23,8 @@ public sealed class CoffreConfig
 
     public ScheduleSection Schedule { get; set; } = new();
 
+    public DrillSection Drill { get; set; } = new();
+
     public LoggingSection Logging { get; set; } = new();
 
     public AlertsSection Alerts { get; set; } = new();
@@ -157,6 +159,21 @@ public sealed class ScheduleSection
 {
     /// <summary><c>hourly</c>, <c>daily HH:MM</c>, <c>weekly DAY HH:MM</c> (DAY: mon..sun) or a five-field cron expression.</summary>
     public string? Backup { get; set; }
+
+    /// <summary>When a sampled restore drill runs (<c>coffre drill</c>; sample size: <see cref="DrillSection.SamplePercent"/>), e.g. <c>daily 04:00</c>.</summary>
+    public string? Drill { get; set; }
+
+    /// <summary>When a full restore drill runs (<c>coffre drill --full</c>), e.g. <c>weekly sun 05:00</c>.</summary>
+    public string? FullDrill { get; set; }
+}
+
+/// <summary>How <c>coffre drill</c> tests restores.</summary>
+public sealed class DrillSection
+{
+    public const double DefaultSamplePercent = 10;
+
+    /// <summary>Share of the media files a sampled drill restores and compares, in percent (default 10).</summary>
+    public double? SamplePercent { get; set; } = DefaultSamplePercent;
 }
 
 /// <summary>Where Coffre writes its log.</summary>

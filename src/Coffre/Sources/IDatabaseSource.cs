@@ -40,6 +40,12 @@ public interface IDatabaseSource
     /// when given. Reads <paramref name="dump"/> to the end; throws <see cref="SourceException"/> on failure.
     /// </summary>
     Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct);
+
+    /// <summary>
+    /// Drops the configured database (a SQLite file: deletes it and its -wal/-shm files); nothing when it does not
+    /// exist. Only for scratch databases a drill created: never called on the application's own database.
+    /// </summary>
+    Task DropAsync(CancellationToken ct);
 }
 
 /// <summary>A database's version and the exact row count of each table (schema-qualified name → rows).</summary>

@@ -106,6 +106,16 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         throw Explain(Path.GetFileName(client), probe.ExitCode, probe.Stderr, settings.Database);
     }
 
+    public async Task DropAsync(CancellationToken ct)
+    {
+        var client = Client();
+        using var options = Options();
+        var quoted = "`" + settings.Database.Replace("`", "``", StringComparison.Ordinal) + "`";
+        var result = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", $"DROP DATABASE IF EXISTS {quoted}"], Environment(), ct).ConfigureAwait(false);
+        if (result.ExitCode != 0) throw Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, settings.Database);
+    }
+
     public async Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dump);

@@ -156,6 +156,12 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         throw Explain("psql", probe.ExitCode, probe.Stderr);
     }
 
+    public async Task DropAsync(CancellationToken ct)
+    {
+        var result = await ProcessRunner.RunAsync(Tool("dropdb"), [.. Connection(), "--if-exists", "--force", "--", settings.Database], Environment(), ct).ConfigureAwait(false);
+        if (result.ExitCode != 0) throw new SourceException($"cannot drop database \"{settings.Database}\": {Explain("dropdb", result.ExitCode, result.Stderr).Message}");
+    }
+
     /// <summary>Creates <paramref name="database"/> (from template0, so nothing from template1 gets in the
     /// restore's way) unless it exists.</summary>
     private async Task EnsureDatabaseAsync(string database, CancellationToken ct)

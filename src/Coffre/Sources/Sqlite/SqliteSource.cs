@@ -94,6 +94,12 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
 
     public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(File.Exists(_path));
 
+    public Task DropAsync(CancellationToken ct)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" }) File.Delete(_path + suffix);
+        return Task.CompletedTask;
+    }
+
     public async Task RestoreAsync(Stream dump, string? targetDatabase, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dump);
