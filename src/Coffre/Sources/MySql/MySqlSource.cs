@@ -140,10 +140,11 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
 
         await EmptyAsync(client, options, database, quoted, ct).ConfigureAwait(false);
 
-        // The client stops at the first failing statement (batch mode without --force) and exits 1.
+        // DEFINER clauses are dropped on the way (DefinerStrippingStream): objects belong to the restoring user, as with
+        // pg_restore --no-owner. The client stops at the first failing statement (batch mode without --force) and exits 1.
         var result = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--default-character-set=utf8mb4", $"--database={database}"],
-            Environment(), ct, stdin: dump).ConfigureAwait(false);
+            Environment(), ct, stdin: new DefinerStrippingStream(dump)).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
     }
