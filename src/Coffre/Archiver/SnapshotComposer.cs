@@ -61,15 +61,20 @@ public sealed class SnapshotComposer : IAsyncDisposable
     /// <summary>Files that could not be read so far (the snapshot holds everything else).</summary>
     public IReadOnlyList<SourceError> Errors => _pipeline.Errors;
 
-    /// <summary>Backs up a real folder as <paramref name="treePath"/> (e.g. <c>media/uploads</c>).</summary>
+    /// <summary>
+    /// Backs up a real folder as <paramref name="treePath"/> (e.g. <c>media/uploads</c>). Returns once every file
+    /// below it has been read, so that <see cref="Errors"/> then names each one that could not be (metadata.json,
+    /// written after the media, must say whether the backup is complete).
+    /// </summary>
     public async Task AddFolderAsync(string treePath, string sourcePath, IReadOnlyList<string> excludes, CancellationToken ct)
     {
         var full = UnixPath.GetFullPath(sourcePath);
         if (!Posix.Exists(full)) throw new CoffreException($"media folder {sourcePath} does not exist: check the configuration");
         var (dir, name) = Place(treePath);
-        var previous = await FindPreviousAsync(treePath).ConfigureAwait(false);
+        var previous = await Guard(() => FindPreviousAsync(treePath), ct).ConfigureAwait(false);
         var walker = new FolderWalker(_pipeline, ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes));
         var task = await Guard(() => walker.WalkAsync(full, name, previous), ct).ConfigureAwait(false);
+        await Guard(() => task.WaitAsync(_pipeline.Token), ct).ConfigureAwait(false);
         dir.Leaves.Add(task);
         _sources.Add(Encoding.UTF8.GetString(full));
     }
@@ -93,11 +98,13 @@ public sealed class SnapshotComposer : IAsyncDisposable
             ? NewNode(name, NodeType.File, 0x180 /* 0600: dumps hold the application's data */)
             : FromTemplate(name, NodeType.File, template);
         node.Content = [];
-        var previous = await FindPreviousAsync(treePath).ConfigureAwait(false);
+        var previous = await Guard(() => FindPreviousAsync(treePath), ct).ConfigureAwait(false);
         _pipeline.Summary.FileRead(previous is null);
         var job = new FileJob(Encoding.UTF8.GetBytes(treePath), node, previous is null, content);
         var done = await Guard(() => _pipeline.QueueFileAsync(job), ct).ConfigureAwait(false);
-        var result = await Guard(() => done, ct).ConfigureAwait(false);
+        // A worker that fails (the repository's disk is full) or an interruption cancels the pipeline and leaves
+        // this job's task pending forever: stop waiting then, and report the worker's error.
+        var result = await Guard(() => done.WaitAsync(_pipeline.Token), ct).ConfigureAwait(false);
         if (result is null)
         {
             var error = _pipeline.Errors.LastOrDefault(e => e.Path == treePath);

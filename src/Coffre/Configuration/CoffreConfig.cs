@@ -78,6 +78,12 @@ public sealed class DatabaseSection : IPasswordSource
     /// <summary>The database file (sqlite). Required for that engine.</summary>
     public string? Path { get; set; }
 
+    /// <summary>
+    /// The folder of the client tools (postgresql: <c>pg_dump</c>, <c>pg_dumpall</c>, <c>psql</c>...; mysql:
+    /// <c>mariadb-dump</c>/<c>mysqldump</c>...), e.g. <c>/usr/lib/postgresql/17/bin</c>; default <c>/usr/bin</c>.
+    /// </summary>
+    public string? BinDirectory { get; set; }
+
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }
 

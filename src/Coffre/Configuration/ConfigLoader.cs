@@ -156,6 +156,7 @@ public static class ConfigLoader
                 db.Engine = known;
             db.Path = ResolvePath(dir, Trimmed(db.Path), home);
             db.PasswordFile = ResolvePath(dir, Trimmed(db.PasswordFile), home);
+            db.BinDirectory = ResolvePath(dir, Trimmed(db.BinDirectory), home);
             if (DatabaseEngines.IsServer(db.Engine))
             {
                 db.Host ??= "127.0.0.1";

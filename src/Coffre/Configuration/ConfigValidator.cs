@@ -79,6 +79,8 @@ public static partial class ConfigValidator
             if (string.IsNullOrWhiteSpace(db.Host)) error($"{key}.host", "the server's host name or address is required");
             if (db.Port is { } p && (p < 1 || p > 65535)) error($"{key}.port", $"{p} is not a port number (1 to 65535)");
             if (db.Path is not null) error($"{key}.path", $"\"path\" is for sqlite databases; a {db.Engine} database uses host, port and database");
+            if (db.BinDirectory is { } bin && !Directory.Exists(bin))
+                error($"{key}.binDirectory", File.Exists(bin) ? $"{bin} is a file, not the folder of the {db.Engine} client tools" : $"{bin} does not exist");
             PasswordSourceErrors(key, db, required: false, error);
         }
         else if (db.Engine == DatabaseEngines.Sqlite)
@@ -91,6 +93,7 @@ public static partial class ConfigValidator
             {
                 ("host", db.Host is not null), ("port", db.Port is not null), ("database", db.Database is not null), ("user", db.User is not null),
                 ("passwordEnv", db.PasswordEnv is not null), ("passwordFile", db.PasswordFile is not null), ("passwordCommand", db.PasswordCommand is not null),
+                ("binDirectory", db.BinDirectory is not null),
             })
                 if (set) error($"{key}.{field}", $"\"{field}\" is not used by sqlite databases (only \"path\")");
         }

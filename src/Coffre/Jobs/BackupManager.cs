@@ -98,8 +98,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             try { size = await composer.AddStreamAsync("database/" + file, dump.Content, ct).ConfigureAwait(false); }
             catch (CoffreException)
             {
-                // The stream broke: the dump tool's own error says why, when it has one.
-                await dump.CompleteAsync(ct).ConfigureAwait(false);
+                // The stream broke: the dump tool's own error says why, when it has one. A tool still writing
+                // means the repository side failed (a full disk): that error stands.
+                try { await dump.CompleteAsync(ct).ConfigureAwait(false); }
+                catch (InvalidOperationException) { }
                 throw;
             }
             await dump.CompleteAsync(ct).ConfigureAwait(false);

@@ -15,13 +15,16 @@ public static class SourceFactory
         return db.Engine switch
         {
             DatabaseEngines.PostgreSql => new PostgreSqlSource(new PostgreSqlSettings(name, db.Host ?? "127.0.0.1",
-                db.Port ?? 5432, db.Database!, db.User!, Password(db, environment))),
+                db.Port ?? 5432, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)),
             DatabaseEngines.MySql => new MySqlSource(new MySqlSettings(name, db.Host ?? "127.0.0.1",
-                db.Port ?? 3306, db.Database!, db.User!, Password(db, environment))),
+                db.Port ?? 3306, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)),
             DatabaseEngines.Sqlite => new SqliteSource(name, db.Path!, stagingFolder),
             _ => throw new CoffreException($"database {name}: unknown engine \"{db.Engine}\" (use postgresql, mysql or sqlite)"),
         };
     }
+
+    /// <summary>Where the database client tools are when the configuration does not say (databases[].binDirectory).</summary>
+    public const string DefaultBinDirectory = "/usr/bin";
 
     private static string? Password(DatabaseSection db, IDictionary<string, string?>? environment) =>
         PasswordSource.Resolve(db, environment) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;

@@ -72,7 +72,7 @@ internal static class Scenarios
         return new UnreadableRun(result, repo, coffre, src, UnixPath.ToDisplay(UnixPath.Join(src, B("secret.txt"))), UnixPath.ToDisplay(lockedDir));
     }
 
-    private static void ChownTree(byte[] path, uint uid, uint gid)
+    internal static void ChownTree(byte[] path, uint uid, uint gid)
     {
         Posix.LChown(path, uid, gid);
         var st = Posix.LStat(path);

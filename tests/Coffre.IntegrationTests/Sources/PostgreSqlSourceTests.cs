@@ -174,7 +174,7 @@ public sealed class PostgreSqlSourceTests
     public async Task Wrong_password_is_named()
     {
         var source = new PostgreSqlSource(PgSettings("postgres", password: "not the password"));
-        const string expected = "password authentication failed for user app";
+        var expected = $"password authentication failed for user app on PostgreSQL at {Pg("HOST")}:{PgPort}";
         Assert.Equal(expected, (await Assert.ThrowsAsync<SourceException>(() => source.DescribeAsync(Ct))).Message);
         Assert.Equal(expected, (await Assert.ThrowsAsync<SourceException>(() => source.StartDumpAsync(Ct))).Message);
         AssertNoToolLeft();

@@ -163,6 +163,19 @@ public sealed class ConfigValidatorTests : IDisposable
     }
 
     [Fact]
+    public void BinDirectoryMustExist()
+    {
+        var m = Single("databases[0].binDirectory", c => Db(c, 0)["binDirectory"] = "no/such/bin");
+        Assert.Contains(_f.PathOf("no/such/bin"), m, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnExistingBinDirectoryIsFine() => Assert.Empty(_f.Errors(c => Db(c, 1)["binDirectory"] = "data"));
+
+    [Fact]
+    public void SqliteTakesNoBinDirectory() => Single("databases[2].binDirectory", c => Db(c, 2)["binDirectory"] = "data");
+
+    [Fact]
     public void SqliteTakesNoServerSettings() => Single("databases[2].host", c => Db(c, 2)["host"] = "localhost");
 
     [Fact]

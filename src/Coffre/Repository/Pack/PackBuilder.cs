@@ -16,6 +16,7 @@ public sealed class PackBuilder
 
     private readonly FileStream _file;
     private readonly string _path;
+    private readonly string _stagingFolder;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<IndexBlob> _blobs = [];
     private long _length;
@@ -23,8 +24,10 @@ public sealed class PackBuilder
     public PackBuilder(BlobType type, string stagingFolder)
     {
         Type = type;
+        _stagingFolder = stagingFolder;
         _path = Path.Combine(stagingFolder, $"pack-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
-        _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
+        try { _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0); }
+        catch (IOException e) when (IsDiskFull(e)) { throw DiskFull(e); }
     }
 
     public BlobType Type { get; }
@@ -35,7 +38,7 @@ public sealed class PackBuilder
     /// <summary>Appends one sealed blob (IV || CT || TAG). <paramref name="uncompressedLength"/> is 0 when not compressed.</summary>
     public void Add(BlobId id, ReadOnlySpan<byte> sealedBlob, uint uncompressedLength)
     {
-        _file.Write(sealedBlob);
+        Write(sealedBlob);
         _hash.AppendData(sealedBlob);
         _blobs.Add(new IndexBlob(id, Type, (uint)_length, (uint)sealedBlob.Length, uncompressedLength));
         _length += sealedBlob.Length;
@@ -49,13 +52,26 @@ public sealed class PackBuilder
         var tail = new byte[header.Length + CryptoKey.Overhead + 4];
         key.Seal(header, tail.AsSpan(0, header.Length + CryptoKey.Overhead));
         BinaryPrimitives.WriteUInt32LittleEndian(tail.AsSpan(tail.Length - 4), (uint)(header.Length + CryptoKey.Overhead));
-        _file.Write(tail);
+        Write(tail);
         _hash.AppendData(tail);
         _length += tail.Length;
         var id = new BlobId(_hash.GetHashAndReset());
         _hash.Dispose();
         return new FinishedPack(id, Type, _file, _path, _length, [.. _blobs]);
     }
+
+    private void Write(ReadOnlySpan<byte> data)
+    {
+        try { _file.Write(data); }
+        catch (IOException e) when (IsDiskFull(e)) { throw DiskFull(e); }
+    }
+
+    /// <summary>ENOSPC while staging a pack: the OS's message names only the temp file, this one names the cause.</summary>
+    private CoffreException DiskFull(IOException e) => new(
+        $"the disk holding the repository is full ({_stagingFolder}: {e.Message.Split(" :")[0]}): free some space and run the command again; nothing already stored was changed",
+        ExitCodes.Fatal, e);
+
+    private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) == 28 || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     /// <summary>Drops an unfinished pack (on failure or cancellation).</summary>
     public void Abandon()

@@ -25,7 +25,7 @@ internal static partial class PostgreSqlErrors
         if (stderr.Contains("timeout expired", StringComparison.Ordinal))
             return $"{server} did not answer (connection timed out)";
         var auth = PasswordFailed().Match(stderr);
-        if (auth.Success) return $"password authentication failed for user {auth.Groups["user"].Value}";
+        if (auth.Success) return $"password authentication failed for user {auth.Groups["user"].Value} on {server}";
         if (stderr.Contains("no password supplied", StringComparison.Ordinal))
             return $"{server} wants a password for user {settings.User} and none was given";
         var noDb = DatabaseMissing().Match(stderr);
