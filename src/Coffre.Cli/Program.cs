@@ -19,6 +19,7 @@ root.Subcommands.Add(UnlockCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(DrillCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 

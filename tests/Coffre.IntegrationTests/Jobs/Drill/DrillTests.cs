@@ -22,6 +22,9 @@ public class DrillTests
         coffre.Ok("backup");
         var before = SqliteApp.Fingerprint(app.Database) + string.Join('\n', SqliteApp.Listing(app.Media));
 
+        var verified = coffre.Json("verify", "latest");
+        Assert.True(verified.GetProperty("ok").GetBoolean());
+        Assert.Equal(6, verified.GetProperty("files").GetInt64()); // 4 media files, the dump, metadata.json
         var ok = coffre.Json("drill", "--full");
         Assert.True(ok.GetProperty("ok").GetBoolean());
         Assert.Equal(1700, ok.GetProperty("databases")[0].GetProperty("rows").GetInt64());
@@ -61,6 +64,9 @@ public class DrillTests
         File.WriteAllBytes(pack, bytes);
         var r = coffre.Run("drill", "--full");
         Errors.AssertOneLine(r, 1, "drill of backup", "media media");
+        // `coffre verify` reads the whole backup back and names the damaged file.
+        var v = coffre.Run("verify");
+        Errors.AssertOneLine(v, 1, "is damaged", "big.bin");
     }
 
     [PostgreSqlFact]
