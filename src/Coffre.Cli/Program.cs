@@ -22,6 +22,7 @@ root.Subcommands.Add(DrillCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(LogCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

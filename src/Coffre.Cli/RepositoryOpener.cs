@@ -14,12 +14,17 @@ internal static class RepositoryOpener
 {
     public static IStorageBackend Backend(ParseResult pr)
     {
-        var location = pr.GetValue(GlobalOptions.Repo) ?? Environment.GetEnvironmentVariable("COFFRE_REPOSITORY");
-        if (string.IsNullOrEmpty(location) && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.Path;
+        var location = GivenLocation(pr);
+        if (location is null && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.Path;
         if (string.IsNullOrEmpty(location))
             throw new CoffreException("no repository given: use -r/--repo PATH, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
         return new LocalBackend(location);
     }
+
+    /// <summary>-r/--repo, else $COFFRE_REPOSITORY; null when neither names one (the configuration's comes next).</summary>
+    public static string? GivenLocation(ParseResult pr) =>
+        pr.GetValue(GlobalOptions.Repo) is { Length: > 0 } given ? given
+        : Environment.GetEnvironmentVariable("COFFRE_REPOSITORY") is { Length: > 0 } env ? env : null;
 
     public static byte[] Password(ParseResult pr, bool confirm)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Archiver;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs;
 
@@ -12,6 +13,7 @@ internal static class ApplicationBackup
     public static async Task<int> RunAsync(ParseResult pr, string? destination, CancellationToken ct)
     {
         var config = AppConfig.Load(pr);
+        RunContext.Current.ForApplication(config, destination);
         var manager = new BackupManager(config, TimeProvider.System);
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
@@ -21,6 +23,7 @@ internal static class ApplicationBackup
         await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
             result = await manager.CreateBackupAsync(destination, progress, ct);
         foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
+        RunContext.Current.Backup(result.Backup);
         var m = result.Metadata;
         if (json)
             JsonText.Print(new

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs;
 using Coffre.Jobs.Restore;
@@ -18,6 +19,7 @@ internal static class ApplicationRestore
     public static async Task<int> RunAsync(ParseResult pr, Options o, CancellationToken ct)
     {
         var config = AppConfig.Load(pr);
+        RunContext.Current.ForApplication(config, o.Destination);
         var manager = new BackupManager(config, TimeProvider.System);
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
@@ -39,17 +41,20 @@ internal static class ApplicationRestore
             Destination = o.Destination,
         };
         var (repo, plan) = await manager.PlanRestoreAsync(request, ct);
+        RunContext.Current.Snapshot(plan.Snapshot.Id);
         if (!json) PrintPlan(plan, manager.Application);
         foreach (var w in plan.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
         if (plan.OverwritesInPlace && !o.Force && !Confirm())
         {
             Console.Error.WriteLine("coffre: restore cancelled; nothing was changed");
+            RunContext.Current.Problem = "restore cancelled at the question; nothing was changed";
             return ExitCodes.Fatal;
         }
 
         var clock = Stopwatch.StartNew();
         var result = await manager.RestoreBackupAsync(repo, plan, request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
         foreach (var w in result.Warnings.Skip(plan.Warnings.Count)) Console.Error.WriteLine($"coffre: warning: {w}");
+        RunContext.Current.Snapshot(plan.Snapshot.Id, processed: result.Media.Sum(m => m.BytesRestored), files: result.Media.Sum(m => m.FilesRestored));
         if (json) PrintJson(result);
         else if (!quiet) PrintResult(result, clock.Elapsed);
         return ExitCodes.Ok;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Archiver;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Repository.Locking;
 
@@ -45,6 +46,7 @@ internal static class BackupCommand
                 result = await new Archiver.Archiver(repo, TimeProvider.System).BackupAsync(options, progress, ct);
 
             foreach (var e in result.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
+            RunContext.Current.Backup(result);
             var s = result.Summary;
             if (json)
                 JsonText.Print(new

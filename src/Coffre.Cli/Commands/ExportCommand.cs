@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs.Archives;
 using Coffre.Restore;
@@ -18,10 +19,12 @@ internal static class ExportCommand
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             var config = AppConfig.IsPresent(pr) ? AppConfig.Load(pr) : null;
+            if (config is not null) RunContext.Current.ForApplication(config, RepositoryOpener.GivenLocation(pr));
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             repo.EnsureIndexComplete();
             var appTag = config?.Application is { } app ? "app:" + app : null;
             var entry = await SnapshotSelector.FindAsync(repo, pr.GetValue(snapshot)!, appTag, TimeZoneInfo.Local, ct);
+            RunContext.Current.Snapshot(entry.Id);
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var progress = new RestoreProgress();
@@ -30,6 +33,7 @@ internal static class ExportCommand
             await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
                 result = await ArchiveExporter.ExportAsync(repo, entry, pr.GetValue(file)!, new ExportOptions { Overwrite = pr.GetValue(force), Config = config }, progress, ct);
             foreach (var w in result.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+            RunContext.Current.Snapshot(entry.Id, processed: result.Bytes, files: result.Files);
             if (json)
                 JsonText.Print(new
                 {

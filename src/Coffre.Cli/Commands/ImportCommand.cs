@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Archiver;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs.Archives;
 
@@ -17,6 +18,7 @@ internal static class ImportCommand
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             var config = AppConfig.Load(pr);
+            RunContext.Current.ForApplication(config, RepositoryOpener.GivenLocation(pr));
             var path = pr.GetValue(file)!;
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
@@ -31,6 +33,7 @@ internal static class ImportCommand
             await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
                 result = await ArchiveImporter.ImportAsync(repo, config, path, TimeProvider.System, new ImportOptions { AllowOtherApplication = pr.GetValue(other) }, progress, ct);
             foreach (var w in result.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+            RunContext.Current.Backup(result.Backup);
             var m = result.Metadata;
             if (json)
                 JsonText.Print(new

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Repository.Locking;
 using Coffre.Restore;
@@ -31,6 +32,7 @@ internal static class RestoreCommand
                 throw new CoffreException("restore needs --target DIR (or run it where coffre.json is to restore the application in place)");
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             var entry = await repo.FindSnapshotAsync(pr.GetValue(snapshot)!, ct);
+            RunContext.Current.Snapshot(entry.Id);
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var progress = new RestoreProgress();
@@ -45,6 +47,7 @@ internal static class RestoreCommand
                     Overwrite = pr.GetValue(overwrite),
                 }, progress, ct);
             foreach (var w in result.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+            RunContext.Current.Snapshot(entry.Id, processed: result.Bytes, files: result.Files);
             if (json)
                 JsonText.Print(new { message_type = "summary", snapshot_id = entry.Id.ToString(), files_restored = result.Files, dirs_restored = result.Directories, bytes_restored = result.Bytes, total_duration = clock.Elapsed.TotalSeconds });
             else if (!quiet)

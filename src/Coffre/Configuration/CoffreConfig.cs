@@ -182,15 +182,15 @@ public sealed class DrillSection
     public double? SamplePercent { get; set; } = DefaultSamplePercent;
 }
 
-/// <summary>Where Coffre writes its log.</summary>
+/// <summary>Where Coffre writes its run journal (docs/logging.md, <see cref="Journal.RunJournal"/>).</summary>
 public sealed class LoggingSection
 {
     public static IReadOnlyList<string> Levels { get; } = ["debug", "info", "warning", "error"];
 
-    /// <summary>A folder for the log files; none: log to standard error only.</summary>
+    /// <summary>The folder of backup.log and history.jsonl; none: a <c>logs</c> folder beside the repository folder.</summary>
     public string? Path { get; set; }
 
-    /// <summary><c>debug</c>, <c>info</c> (default), <c>warning</c> or <c>error</c>.</summary>
+    /// <summary><c>debug</c>, <c>info</c> (default), <c>warning</c> or <c>error</c>: which runs get a line in backup.log.</summary>
     public string? Level { get; set; }
 }
 

@@ -18,6 +18,11 @@ internal static unsafe partial class LibC
     public const int O_NOFOLLOW = 0x20000;
     public const int O_NOATIME = 0x40000;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_APPEND = 0x400;
+
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
 
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
@@ -119,6 +124,12 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
     public static partial int fsync(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
+    public static partial nint write(SafeFileHandle fd, byte* buffer, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "flock", SetLastError = true)]
+    public static partial int flock(SafeFileHandle fd, int operation);
 
     [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
     public static partial int fsync(SafeFileHandle fd);

@@ -160,7 +160,13 @@ public sealed class LocalBackend : IStorageBackend
         {
             ct.ThrowIfCancellationRequested();
             foreach (var f in new DirectoryInfo(d).EnumerateFiles())
-                if (BlobId.IsIdName(f.Name)) yield return new StorageEntry(f.Name, f.Length);
+            {
+                if (!BlobId.IsIdName(f.Name)) continue;
+                long length;
+                try { length = f.Length; }
+                catch (FileNotFoundException) { continue; } // removed since listed: another process's lock went away
+                yield return new StorageEntry(f.Name, length);
+            }
         }
         await Task.CompletedTask.ConfigureAwait(false);
     }

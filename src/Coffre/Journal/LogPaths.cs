@@ -1,0 +1,26 @@
+namespace Coffre.Journal;
+
+/// <summary>
+/// Where the journal lives (docs/logging.md): the configuration's <c>logging.path</c> when it sets one, else a
+/// <c>logs</c> folder beside the repository folder (<c>/srv/boutique/backups</c> logs to <c>/srv/boutique/logs</c>).
+/// Beside, not inside: the repository folder holds only what restic's format defines.
+/// </summary>
+public static class LogPaths
+{
+    public const string FolderName = "logs";
+
+    /// <summary>The human-readable log of today; older days are <c>backup-YYYYMMDD.log</c>.</summary>
+    public const string LogFile = "backup.log";
+
+    /// <summary>One JSON object per run (JSON Lines), for <c>coffre log</c>, metrics and the dashboard.</summary>
+    public const string HistoryFile = "history.jsonl";
+
+    /// <summary>The log folder, or null when neither a configured folder nor a repository is known.</summary>
+    public static string? Resolve(string? configuredFolder, string? repository)
+    {
+        if (!string.IsNullOrWhiteSpace(configuredFolder)) return Path.GetFullPath(configuredFolder);
+        if (string.IsNullOrWhiteSpace(repository)) return null;
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository)));
+        return parent is null ? null : Path.Combine(parent, FolderName);
+    }
+}
