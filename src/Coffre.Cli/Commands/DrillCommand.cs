@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Configuration;
 using Coffre.Jobs;
@@ -32,7 +33,12 @@ internal static class DrillCommand
                 SamplePercent = ParsePercent(pr.GetValue(sample)) ?? config.Drill.SamplePercent ?? DrillSection.DefaultSamplePercent,
                 Destination = pr.GetValue(dest),
             };
+            RunContext.Current.ForApplication(config, request.Destination);
             var result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
+            RunContext.Current.Snapshot(result.SnapshotId, processed: result.Media.Sum(m => m.BytesChecked), files: result.Media.Sum(m => m.FilesChecked));
+            RunContext.Current.Checked = string.Join("; ", result.Databases.Select(d => $"database {d.Name}: {d.Tables} tables, {d.Rows} rows, {(d.Ok ? "ok" : "failed")}")
+                .Concat(result.Media.Select(m => $"media {m.Name}: {m.FilesChecked} of {m.FilesInBackup} files, {(m.Ok ? "ok" : "failed")}")))
+                + (request.Full ? " (full)" : $" (sample {request.SamplePercent:0.#}%)");
             if (json) Print(result);
             else if (!quiet)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs;
 
@@ -14,8 +15,12 @@ internal static class VerifyCommand
         var cmd = new Command("verify", "Read one backup of the application back in full: every blob's MAC and SHA-256, dump sizes against metadata.json") { snapshot, dest };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
-            var manager = new BackupManager(AppConfig.Load(pr), TimeProvider.System);
+            var config = AppConfig.Load(pr);
+            RunContext.Current.ForApplication(config, pr.GetValue(dest));
+            var manager = new BackupManager(config, TimeProvider.System);
             var result = await manager.VerifyAsync(pr.GetValue(snapshot)!, pr.GetValue(dest), ct);
+            RunContext.Current.Snapshot(result.SnapshotId, processed: result.Bytes, files: result.Files);
+            RunContext.Current.Checked = $"{result.Files} files, {result.Bytes} bytes read back";
             if (pr.GetValue(GlobalOptions.Json))
                 JsonText.Print(new { message_type = "verify", snapshot_id = result.SnapshotId.ToString(), ok = result.Ok, files = result.Files, bytes = result.Bytes, problems = result.Problems });
             else if (!pr.GetValue(GlobalOptions.Quiet))

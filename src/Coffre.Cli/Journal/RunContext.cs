@@ -32,6 +32,9 @@ internal sealed class RunContext
     public long? BytesProcessed { get; private set; }
     public long? Files { get; private set; }
 
+    /// <summary>What a verification run (drill, verify) checked, for the journal.</summary>
+    public string? Checked { get; set; }
+
     /// <summary>Why a run that ended without an exception did not succeed (a check that found damage, an incomplete backup).</summary>
     public string? Problem { get; set; }
 
@@ -70,6 +73,7 @@ internal sealed class RunContext
         Files = Files,
         Result = RunResults.FromExitCode(exitCode),
         Error = ErrorOf(exitCode, error),
+        Checked = Checked is null ? null : LogLine.OneLine(Checked),
         ExitCode = exitCode,
         Host = Posix.GetHostName(),
         Version = ProgramInfo.Version,

@@ -25,6 +25,7 @@ public static class LogLine
         Field(sb, "duration", r.DurationSeconds.ToString("0.000", CultureInfo.InvariantCulture) + "s");
         Field(sb, "exit", r.ExitCode.ToString(CultureInfo.InvariantCulture));
         Field(sb, "repo", r.Repository);
+        if (r.Checked is not null) sb.Append(" checked=").Append(Quote(r.Checked));
         if (r.Error is not null) sb.Append(" error=").Append(Quote(r.Error));
         return sb.ToString();
     }

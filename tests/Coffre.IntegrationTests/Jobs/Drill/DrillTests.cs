@@ -45,6 +45,13 @@ public class DrillTests
         var failed = coffre.Run("drill", imported[..8]);
         Errors.AssertOneLine(failed, 1, "drill of backup", "failed", "database main");
         Assert.Contains("FAILED", failed.StdOut);
+
+        // Each drill is recorded in the run history with what it checked and its result.
+        var drills = File.ReadAllLines(Path.Combine(app.Root, "logs", "history.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("operation").GetString() == "drill").ToList();
+        Assert.Equal(["ok", "ok", "failed"], drills.Select(d => d.GetProperty("result").GetString()));
+        Assert.Contains("database main: 2 tables, 1700 rows, ok; media media: 4 of 4 files, ok (full)", drills[0].GetProperty("checked").GetString());
+        Assert.Contains("database main", drills[2].GetProperty("error").GetString());
         Assert.Equal(before, SqliteApp.Fingerprint(app.Database) + string.Join('\n', SqliteApp.Listing(app.Media)));
     }
 
