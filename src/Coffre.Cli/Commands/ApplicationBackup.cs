@@ -21,6 +21,7 @@ internal static class ApplicationBackup
         await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
             result = await manager.CreateBackupAsync(destination, progress, ct);
         foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
+        var rotation = await BackupRotation.RunAsync(pr, manager, destination, result, ct);
         var m = result.Metadata;
         if (json)
             JsonText.Print(new
@@ -34,6 +35,7 @@ internal static class ApplicationBackup
                 data_added = result.Backup.Summary.DataAdded,
                 data_added_packed = result.Backup.Summary.DataAddedPacked,
                 total_duration = clock.Elapsed.TotalSeconds,
+                rotation = rotation.ToJson(),
             });
         else if (!quiet)
         {
@@ -43,6 +45,7 @@ internal static class ApplicationBackup
                 Console.WriteLine($"media {md.Name}: {md.Files} files, {Units.Bytes(md.Bytes)}");
             Console.WriteLine($"Added {Units.Bytes(result.Backup.Summary.DataAdded)} ({Units.Bytes(result.Backup.Summary.DataAddedPacked)} stored) in {Units.Duration(clock.Elapsed)}");
             Console.WriteLine($"backup {result.Backup.SnapshotId.ToShortString()} of {m.Application} saved ({m.Status})");
+            rotation.Print(quiet);
         }
         return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
     }
