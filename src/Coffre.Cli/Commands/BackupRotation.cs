@@ -54,7 +54,7 @@ internal sealed class BackupRotation
             return;
         }
         Console.WriteLine($"rotation ({_result.Policy}): removed {removed.Count} backup(s), kept {_result.KeepCount}:");
-        foreach (var s in removed) Console.WriteLine($"  {ForgetReport.Row(s)}");
+        foreach (var s in removed) Console.WriteLine($"  {ForgetReport.Row(s).TrimEnd()}");
         Console.WriteLine("their data stays in the repository until 'coffre prune' removes it");
     }
 }

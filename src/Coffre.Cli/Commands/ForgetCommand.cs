@@ -13,29 +13,30 @@ internal static class ForgetCommand
 {
     public static Command Create()
     {
-        Option<int> Count(string name, string alias, string what) => new(name, alias) { Description = $"Keep the newest snapshot of each of the last N {what} that have one" };
-        Option<string?> Window(string what) => new($"--keep-within-{what}") { Description = $"Keep the newest {what} snapshot of each period within DURATION of the newest snapshot" };
+        Option<int> Count(string name, string alias, string what) => new(name, alias) { Description = $"Keep the newest snapshot of each of the last N {what} that have one", HelpName = "N" };
+        Option<string?> Window(string what) => new($"--keep-within-{what}") { Description = $"Keep the newest snapshot of each {Period(what)} within DURATION of the newest snapshot", HelpName = "DURATION" };
 
-        var last = new Option<int>("--keep-last", "-l") { Description = "Keep the newest N snapshots" };
+        var last = new Option<int>("--keep-last", "-l") { Description = "Keep the newest N snapshots", HelpName = "N" };
         var hourly = Count("--keep-hourly", "-H", "hours");
         var daily = Count("--keep-daily", "-d", "days");
         var weekly = Count("--keep-weekly", "-w", "ISO weeks");
         var monthly = Count("--keep-monthly", "-m", "months");
         var yearly = Count("--keep-yearly", "-y", "years");
-        var within = new Option<string?>("--keep-within") { Description = "Keep every snapshot newer than DURATION before the newest snapshot (e.g. 30d, 1y2m3d4h)" };
+        var within = new Option<string?>("--keep-within") { Description = "Keep every snapshot newer than DURATION before the newest snapshot (e.g. 30d, 1y2m3d4h)", HelpName = "DURATION" };
         string[] windowNames = ["hourly", "daily", "weekly", "monthly", "yearly"];
         var windows = windowNames.Select(Window).ToArray();
-        var keepTags = new Option<string[]>("--keep-tag") { Description = "Keep every snapshot with these tags (a,b: both; '': untagged); repeatable" };
-        var hosts = new Option<string[]>("--host") { Description = "Only consider snapshots of this host (repeatable)" };
-        var tags = new Option<string[]>("--tag") { Description = "Only consider snapshots with these tags (a,b: both; repeatable)" };
+        var keepTags = new Option<string[]>("--keep-tag") { Description = "Keep every snapshot with these tags (a,b: both; '': untagged); repeatable", HelpName = "TAGS" };
+        var hosts = new Option<string[]>("--host") { Description = "Only consider snapshots of this host (repeatable)", HelpName = "HOST" };
+        var tags = new Option<string[]>("--tag") { Description = "Only consider snapshots with these tags (a,b: both; repeatable)", HelpName = "TAGS" };
         var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Show what would be removed and why the rest is kept; remove nothing" };
         var allowEmpty = new Option<bool>("--allow-empty") { Description = "Allow removing every snapshot of a group (refused otherwise)" };
 
         var cmd = new Command("forget", "Remove the snapshots a retention policy does not keep (snapshot files only: then run 'coffre prune')")
         {
-            last, hourly, daily, weekly, monthly, yearly, within, keepTags, hosts, tags, dryRun, allowEmpty,
+            last, hourly, daily, weekly, monthly, yearly, within,
         };
         foreach (var w in windows) cmd.Options.Add(w);
+        foreach (var o in new Option[] { keepTags, hosts, tags, dryRun, allowEmpty }) cmd.Options.Add(o);
 
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
@@ -84,6 +85,8 @@ internal static class ForgetCommand
         });
         return cmd;
     }
+
+    private static string Period(string adjective) => adjective == "daily" ? "day" : adjective[..^2];
 
     private static RetentionDuration Duration(string? text) => text is null ? default : RetentionDuration.Parse(text);
 

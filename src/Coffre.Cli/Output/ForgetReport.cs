@@ -30,7 +30,7 @@ internal static class ForgetReport
             if (g.Decision.Remove.Count > 0)
             {
                 Console.WriteLine($"{(result.DryRun ? "would remove" : "remove")} {g.Decision.Remove.Count} snapshot(s):");
-                foreach (var s in g.Decision.Remove) Console.WriteLine($"  {Row(s)}");
+                foreach (var s in g.Decision.Remove) Console.WriteLine($"  {Row(s).TrimEnd()}");
             }
         }
         Console.WriteLine();
