@@ -24,6 +24,7 @@ internal static class ApplicationBackup
             result = await manager.CreateBackupAsync(destination, progress, ct);
         foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
         RunContext.Current.Backup(result.Backup);
+        var rotation = await BackupRotation.RunAsync(pr, manager, destination, result, ct);
         var m = result.Metadata;
         if (json)
             JsonText.Print(new
@@ -37,6 +38,7 @@ internal static class ApplicationBackup
                 data_added = result.Backup.Summary.DataAdded,
                 data_added_packed = result.Backup.Summary.DataAddedPacked,
                 total_duration = clock.Elapsed.TotalSeconds,
+                rotation = rotation.ToJson(),
             });
         else if (!quiet)
         {
@@ -46,6 +48,7 @@ internal static class ApplicationBackup
                 Console.WriteLine($"media {md.Name}: {md.Files} files, {Units.Bytes(md.Bytes)}");
             Console.WriteLine($"Added {Units.Bytes(result.Backup.Summary.DataAdded)} ({Units.Bytes(result.Backup.Summary.DataAddedPacked)} stored) in {Units.Duration(clock.Elapsed)}");
             Console.WriteLine($"backup {result.Backup.SnapshotId.ToShortString()} of {m.Application} saved ({m.Status})");
+            rotation.Print(quiet);
         }
         return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
     }

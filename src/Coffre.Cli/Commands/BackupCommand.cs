@@ -18,6 +18,7 @@ internal static class BackupCommand
         var excludes = new Option<string[]>("--exclude", "-e") { Description = "Leave out paths matching this pattern (repeatable; * ? **)" };
         var force = new Option<bool>("--force") { Description = "Read every file, even those the parent snapshot says are unchanged" };
         var cmd = new Command("backup", "Back up the application of coffre.json (databases + media), or files and folders") { paths, tags, host, excludes, force, dest };
+        cmd.Options.Add(BackupRotation.NoRotate);
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             if ((pr.GetValue(paths) ?? []).Length == 0)

@@ -256,7 +256,7 @@ public readonly record struct GoTime(long UnixSeconds, int Nanoseconds, int Offs
         p += width;
     }
 
-    private static long FloorDiv(long a, long b)
+    internal static long FloorDiv(long a, long b)
     {
         var q = a / b;
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
@@ -272,7 +272,7 @@ public readonly record struct GoTime(long UnixSeconds, int Nanoseconds, int Offs
     };
 
     // Howard Hinnant's civil-date algorithms (proleptic Gregorian, any year).
-    private static long DaysFromCivil(long y, int m, int d)
+    internal static long DaysFromCivil(long y, int m, int d)
     {
         y -= m <= 2 ? 1 : 0;
         var era = FloorDiv(y, 400);
@@ -282,7 +282,7 @@ public readonly record struct GoTime(long UnixSeconds, int Nanoseconds, int Offs
         return era * 146097 + doe - 719468;
     }
 
-    private static void CivilFromDays(long z, out long year, out int month, out int day)
+    internal static void CivilFromDays(long z, out long year, out int month, out int day)
     {
         z += 719468;
         var era = FloorDiv(z, 146097);
