@@ -25,7 +25,7 @@ internal static class PackReencryptor
         if (described != size)
             throw new InvalidDataException($"pack {oldPack.ToShortString()} is {size} bytes but its header describes {described}: run 'coffre check --read-data'");
 
-        var staging = Path.Combine(backend.StagingFolder, $"pack-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
+        var staging = Path.Combine(backend.StagingFolder, $"{RotationStore.StagingFilePrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
         try
         {
             BlobId newId;

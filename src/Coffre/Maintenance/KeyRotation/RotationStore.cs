@@ -22,6 +22,9 @@ namespace Coffre.Maintenance.KeyRotation;
 public sealed class RotationStore
 {
     public const string FolderName = "coffre-rotation";
+
+    /// <summary>How the rotation names the packs it is writing (in data/, like a backup's staging packs, so storing one is a rename).</summary>
+    public const string StagingFilePrefix = "pack-rotation-";
     private const string StartedFile = "started";
     private const string SwitchingFile = "switching";
     private const string RecoveryFile = "recovery-code";
@@ -127,6 +130,13 @@ public sealed class RotationStore
     /// <summary>Replaces the repository's config in one rename(2): at every moment there is a whole config file.</summary>
     public Task ReplaceRepositoryConfigAsync(byte[] sealedConfig, CancellationToken ct) =>
         AtomicFile.WriteAllBytesAsync(Path.Combine(RepositoryRoot, "config"), sealedConfig, overwrite: true, ReadOnly, ct);
+
+    /// <summary>Removes the half-written packs of a rotation that was killed (the caller holds the exclusive lock).</summary>
+    public void RemoveLeftoverStagingFiles(string stagingFolder)
+    {
+        if (!Directory.Exists(stagingFolder)) return;
+        foreach (var file in Directory.EnumerateFiles(stagingFolder, StagingFilePrefix + "*-tmp")) File.Delete(file);
+    }
 
     public void Delete()
     {
