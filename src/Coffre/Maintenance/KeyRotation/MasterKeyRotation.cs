@@ -1,6 +1,7 @@
 using System.Text;
 using Coffre.Model;
 using Coffre.Model.Json;
+using Coffre.Repository;
 using Coffre.Repository.Crypto;
 using Coffre.Repository.Keys;
 using Coffre.Repository.Locking;
@@ -32,6 +33,8 @@ public static class MasterKeyRotation
         if (store.IsSwitching) return await RotationSwitch.RunAsync(backend, store, password, clock, progress, heldLock: null, resumed: true, ct).ConfigureAwait(false);
 
         var old = await Repository.Repository.OpenIgnoringRotationAsync(backend, password, ct).ConfigureAwait(false);
+        if (old.Config.Version < 2)
+            throw new CoffreException("this is a version 1 repository: upgrade it first ('restic migrate upgrade_repo_v2'), then rotate its key");
         RepositoryLock? oldLock = await RepositoryLock.AcquireAsync(old, exclusive: true, clock, ct).ConfigureAwait(false);
         try
         {
@@ -46,7 +49,7 @@ public static class MasterKeyRotation
             old.EnsureIndexComplete();
             var staged = Repository.Repository.WithKey(store.Staged, newKey, old.Config, "");
             var packs = await ReencryptPacksAsync(old, store, newKey, progress, ct).ConfigureAwait(false);
-            await StageSnapshotsAsync(old, store, staged, progress, ct).ConfigureAwait(false);
+            await StageSnapshotsAsync(old, store, newKey, progress, ct).ConfigureAwait(false);
             await StageIndexAsync(store, staged, packs, progress, ct).ConfigureAwait(false);
             if (await store.Staged.ExistsAsync(ct).ConfigureAwait(false))
                 await store.Staged.RemoveAsync(StorageHandle.Config, ct).ConfigureAwait(false);
@@ -161,8 +164,11 @@ public static class MasterKeyRotation
         return [.. result];
     }
 
-    /// <summary>Every snapshot opened with the old key and sealed with the new one (same JSON, new ID). A damaged snapshot stops the rotation.</summary>
-    private static async Task StageSnapshotsAsync(Repository.Repository old, RotationStore store, Repository.Repository staged,
+    /// <summary>
+    /// Every snapshot opened with the old key and its stored plaintext, byte for byte, sealed with the new one
+    /// (same JSON, so the same tree; a new ID). A damaged snapshot stops the rotation.
+    /// </summary>
+    private static async Task StageSnapshotsAsync(Repository.Repository old, RotationStore store, CryptoKey newKey,
                                                   IProgress<RotationProgress>? progress, CancellationToken ct)
     {
         await store.ClearStagedAsync(FileType.Snapshot, ct).ConfigureAwait(false);
@@ -170,13 +176,14 @@ public static class MasterKeyRotation
         await foreach (var e in old.Backend.ListAsync(FileType.Snapshot, ct).ConfigureAwait(false)) names.Add(e.Name);
         foreach (var name in names)
         {
-            byte[] json;
-            try { json = await old.LoadJsonAsync(FileType.Snapshot, name, ct).ConfigureAwait(false); }
-            catch (InvalidDataException e)
-            {
-                throw new CoffreException($"snapshot {name[..8]} cannot be read ({e.Message}): repair or remove it before rotating the key");
-            }
-            await staged.SaveJsonAsync(FileType.Snapshot, json, ct).ConfigureAwait(false);
+            var stored = await old.Backend.LoadAsync(new StorageHandle(FileType.Snapshot, name), ct).ConfigureAwait(false);
+            var plain = new byte[Math.Max(0, stored.Length - CryptoKey.Overhead)];
+            if (BlobId.Hash(stored).ToString() != name || !old.Key.TryOpen(stored, plain))
+                throw new CoffreException($"snapshot {name[..8]} is damaged (it does not match its name or fails its MAC check): repair or remove it before rotating the key");
+            try { UnpackedFile.Decode(plain); }
+            catch (InvalidDataException e) { throw new CoffreException($"snapshot {name[..8]} cannot be read ({e.Message}): repair or remove it before rotating the key"); }
+            var resealed = newKey.Seal(plain);
+            await store.Staged.SaveAsync(new StorageHandle(FileType.Snapshot, BlobId.Hash(resealed).ToString()), resealed, ct).ConfigureAwait(false);
         }
         progress?.Report(new RotationProgress(RotationStep.SnapshotsPrepared, names.Count, names.Count));
     }
