@@ -14,7 +14,7 @@ namespace Coffre.Maintenance.KeyRotation;
 /// new key; the header is sealed with the new key. Sealing adds the same 32 bytes whatever the key, so the new
 /// pack has exactly the old layout (same offsets and lengths) and only its name changes.
 /// </summary>
-internal static class PackReencryptor
+public static class PackReencryptor
 {
     /// <summary>Writes the re-encrypted copy of <paramref name="oldPack"/> beside it and returns its ID.</summary>
     public static async Task<BlobId> RewriteAsync(IStorageBackend backend, BlobId oldPack, long size, CryptoKey oldKey, CryptoKey newKey, CancellationToken ct)
