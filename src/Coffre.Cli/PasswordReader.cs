@@ -22,7 +22,28 @@ internal static class PasswordReader
         return Encoding.UTF8.GetBytes(first);
     }
 
-    private static byte[] FromFile(string path)
+    /// <summary>
+    /// A new password (key add, key passwd): from <paramref name="newPasswordFile"/>, else asked twice on a
+    /// terminal. Never from the environment: COFFRE_PASSWORD is the current password.
+    /// </summary>
+    public static byte[] ReadNew(string? newPasswordFile)
+    {
+        byte[] password;
+        if (!string.IsNullOrEmpty(newPasswordFile)) password = FromFile(newPasswordFile);
+        else if (Console.IsInputRedirected)
+            throw new CoffreException("no new password: use --new-password-file FILE (mode 0600), or run on a terminal to be asked");
+        else
+        {
+            var first = Prompt("enter new password: ");
+            if (Prompt("enter new password again: ") != first) throw new CoffreException("the passwords do not match; nothing was changed");
+            password = Encoding.UTF8.GetBytes(first);
+        }
+        if (password.Length == 0) throw new CoffreException("an empty password is not allowed; nothing was changed");
+        return password;
+    }
+
+    /// <summary>The first line of a password file, refused when group or others may read or write it.</summary>
+    public static byte[] FromFile(string path)
     {
         if (!File.Exists(path)) throw new CoffreException($"password file {path} does not exist");
         var mode = File.GetUnixFileMode(path);

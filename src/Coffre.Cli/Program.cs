@@ -24,6 +24,7 @@ root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(LogCommand.Create());
 root.Subcommands.Add(ForgetCommand.Create());
+root.Subcommands.Add(KeyCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Coffre.Repository.Keys;
 
 namespace Coffre.Cli.Commands;
 
@@ -6,20 +7,27 @@ internal static class InitCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("init", "Create a new repository (restic format v2: AES-256, zstd, deduplicated)");
+        var noRecovery = new Option<bool>("--no-recovery-key") { Description = "Create no recovery key (by default a recovery code is made and shown once)" };
+        var cmd = new Command("init", "Create a new repository (restic format v2: AES-256, zstd, deduplicated) and its recovery code") { noRecovery };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             var backend = RepositoryOpener.Backend(pr);
             if (await backend.ExistsAsync(ct)) throw new CoffreException($"a repository already exists at {backend.Location}");
             var password = RepositoryOpener.Password(pr, confirm: true);
-            var repo = await Repository.Repository.InitAsync(backend, password, TimeProvider.System, ct);
+            var recoveryCode = pr.GetValue(noRecovery) ? null : RecoveryCode.Generate();
+            var repo = await Repository.Repository.InitAsync(backend, password, recoveryCode, TimeProvider.System, ct);
             if (pr.GetValue(GlobalOptions.Json))
-                Console.WriteLine($"{{\"message_type\":\"initialized\",\"id\":\"{repo.Config.Id}\",\"repository\":\"{Output.JsonText.Escape(backend.Location)}\"}}");
-            else if (!pr.GetValue(GlobalOptions.Quiet))
+            {
+                var recovery = recoveryCode is null ? "" : $",\"recovery_key\":\"{recoveryCode}\"";
+                Console.WriteLine($"{{\"message_type\":\"initialized\",\"id\":\"{repo.Config.Id}\",\"repository\":\"{Output.JsonText.Escape(backend.Location)}\"{recovery}}}");
+                return ExitCodes.Ok;
+            }
+            if (!pr.GetValue(GlobalOptions.Quiet))
             {
                 Console.WriteLine($"created coffre repository {repo.Config.Id[..10]} at {backend.Location}");
                 Console.WriteLine("Keep the password safe: without it the data cannot be read by anyone, including you.");
             }
+            if (recoveryCode is not null) Output.RecoveryNotice.Print(recoveryCode);
             return ExitCodes.Ok;
         });
         return cmd;

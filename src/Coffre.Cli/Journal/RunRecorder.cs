@@ -25,8 +25,9 @@ internal static class RunRecorder
             folder = LogPaths.Resolve(logging?.Path, repository);
             if (folder is null)
             {
-                // A run that failed for want of a repository already said so; any other gets told it is not journaled.
-                if (exitCode != ExitCodes.NoRepository)
+                // A failed run has already printed its one error line (often the very reason no log folder is
+                // known: no repository, a broken coffre.json); a run that succeeded is told it is not journaled.
+                if (exitCode == ExitCodes.Ok)
                     Warn("this run is not recorded in a log: no repository and no logging.path are known");
                 return;
             }

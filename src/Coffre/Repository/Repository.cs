@@ -38,7 +38,14 @@ public sealed class Repository
     /// <summary>Index files that could not be loaded (the checker reports them; other commands fail).</summary>
     public List<(string Name, string Error)> IndexErrors { get; } = [];
 
-    public static async Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct)
+    public static Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct) =>
+        InitAsync(backend, password, recoveryCode: null, clock, ct);
+
+    /// <summary>
+    /// Creates a repository: a random master key, a key file for <paramref name="password"/>, one for
+    /// <paramref name="recoveryCode"/> when given (see <see cref="RecoveryCode"/>), then the config.
+    /// </summary>
+    public static async Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, string? recoveryCode, TimeProvider clock, CancellationToken ct)
     {
         if (await backend.ExistsAsync(ct).ConfigureAwait(false))
             throw new CoffreException($"a repository already exists at {backend.Location}; use it, or choose an empty folder");
@@ -47,33 +54,51 @@ public sealed class Repository
         var master = CryptoKey.NewRandom();
         var config = new RepositoryConfig(2, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Polynomial.Random().Value);
         var keyName = await AddKeyAsync(backend, master, password, clock, ct).ConfigureAwait(false);
+        if (recoveryCode is not null)
+        {
+            var recovery = KeyFile.Create(System.Text.Encoding.ASCII.GetBytes(recoveryCode), master, RecoveryCode.Username, RecoveryCode.Hostname, clock.GetUtcNow());
+            await SaveKeyFileAsync(backend, recovery, ct).ConfigureAwait(false);
+        }
         // The config is written last: a repository "exists" only once it is complete.
         await backend.SaveAsync(StorageHandle.Config, master.Seal(config.Serialize()), ct).ConfigureAwait(false);
         return new Repository(backend, master, config, keyName);
     }
 
-    /// <summary>Writes a new key file wrapping <paramref name="master"/> under <paramref name="password"/>.</summary>
-    public static async Task<string> AddKeyAsync(IStorageBackend backend, CryptoKey master, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct)
+    /// <summary>Writes a new key file wrapping <paramref name="master"/> under <paramref name="password"/>, for this user and host.</summary>
+    public static Task<string> AddKeyAsync(IStorageBackend backend, CryptoKey master, ReadOnlyMemory<byte> password, TimeProvider clock, CancellationToken ct) =>
+        SaveKeyFileAsync(backend, KeyFile.Create(password.Span, master, Environment.UserName, Platform.Posix.GetHostName(), clock.GetUtcNow()), ct);
+
+    /// <summary>Stores a key file under its ID (the SHA-256 of its bytes) and returns that ID.</summary>
+    public static async Task<string> SaveKeyFileAsync(IStorageBackend backend, KeyFile keyFile, CancellationToken ct)
     {
-        var keyFile = KeyFile.Create(password.Span, master, Environment.UserName, Platform.Posix.GetHostName(), clock.GetUtcNow());
+        ArgumentNullException.ThrowIfNull(keyFile);
         var bytes = keyFile.Serialize();
         var name = BlobId.Hash(bytes).ToString();
         await backend.SaveAsync(new StorageHandle(FileType.Key, name), bytes, ct).ConfigureAwait(false);
         return name;
     }
 
+    /// <summary>A repository object for a master key and config obtained elsewhere (key rotation).</summary>
+    internal static Repository WithKey(IStorageBackend backend, CryptoKey key, RepositoryConfig config, string keyName) =>
+        new(backend, key, config, keyName);
+
     public static async Task<Repository> OpenAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, CancellationToken ct)
+    {
+        Maintenance.KeyRotation.RotationStore.ThrowIfPending(backend);
+        return await OpenIgnoringRotationAsync(backend, password, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the repository even while a master-key rotation is pending (the rotation itself does).</summary>
+    internal static async Task<Repository> OpenIgnoringRotationAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, CancellationToken ct)
     {
         if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
             throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
-        var tried = 0;
-        await foreach (var entry in backend.ListAsync(FileType.Key, ct).ConfigureAwait(false))
+        // A recovery code typed in lower case or without dashes is also tried in its printed form, on recovery keys only.
+        var recoveryForm = RecoveryCode.AlternativeFor(password.Span);
+        foreach (var (name, keyFile) in await KeysToTryAsync(backend, RecoveryCode.LooksLike(password.Span), ct).ConfigureAwait(false))
         {
-            if (tried++ >= MaxKeysTried) break;
-            KeyFile keyFile;
-            try { keyFile = KeyFile.Parse(await backend.LoadAsync(new StorageHandle(FileType.Key, entry.Name), ct).ConfigureAwait(false)); }
-            catch (InvalidDataException) { continue; }
             var master = keyFile.TryUnlock(password.Span);
+            if (master is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) master = keyFile.TryUnlock(recoveryForm);
             // scrypt just used 32 MiB (128 * N * r bytes) that nothing needs any more: give it back now, so the
             // work that follows reuses that memory instead of adding to the process's peak.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -85,9 +110,25 @@ public sealed class Repository
             var config = RepositoryConfig.Parse(plain);
             if (!new Polynomial(config.ChunkerPolynomial).IsIrreducible())
                 throw new CoffreException("the repository config has a reducible chunker polynomial: it is damaged");
-            return new Repository(backend, master, config, entry.Name);
+            return new Repository(backend, master, config, name);
         }
         throw new CoffreException("wrong password or no key found: no key file of the repository opens with this password", ExitCodes.WrongPassword);
+    }
+
+    /// <summary>
+    /// The key files to try (at most 20, like restic), each costing one scrypt: recovery keys last, unless the
+    /// password reads as a recovery code, then first. Unreadable key files are skipped.
+    /// </summary>
+    private static async Task<List<(string Name, KeyFile KeyFile)>> KeysToTryAsync(IStorageBackend backend, bool recoveryFirst, CancellationToken ct)
+    {
+        var keys = new List<(string Name, KeyFile KeyFile)>();
+        await foreach (var entry in backend.ListAsync(FileType.Key, ct).ConfigureAwait(false))
+        {
+            if (keys.Count >= MaxKeysTried) break;
+            try { keys.Add((entry.Name, KeyFile.Parse(await backend.LoadAsync(new StorageHandle(FileType.Key, entry.Name), ct).ConfigureAwait(false)))); }
+            catch (InvalidDataException) { }
+        }
+        return [.. keys.OrderBy(k => RecoveryCode.IsRecoveryKey(k.KeyFile) != recoveryFirst)];
     }
 
     /// <summary>Loads an encrypted JSON object (index, snapshot, lock), checking that its name is the hash of its bytes.</summary>
