@@ -20,6 +20,7 @@ root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(PruneCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

@@ -12,7 +12,7 @@ internal static class ApplicationBackup
     public static async Task<int> RunAsync(ParseResult pr, string? destination, CancellationToken ct)
     {
         var config = AppConfig.Load(pr);
-        var manager = new BackupManager(config, TimeProvider.System);
+        var manager = new BackupManager(config, TimeProvider.System) { CheckFreeSpace = !pr.GetValue<bool>(BackupCommand.NoSpaceCheck) };
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
         var progress = new BackupProgress();
