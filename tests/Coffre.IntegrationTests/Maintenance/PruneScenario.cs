@@ -76,6 +76,12 @@ internal sealed class PruneScenario
     public void AssertIntact(TestDirectory dir)
     {
         Verify.RepositoryIntact(Repo);
+        AssertRestores(dir);
+    }
+
+    /// <summary>Every remaining snapshot restores to exactly its source.</summary>
+    public void AssertRestores(TestDirectory dir)
+    {
         foreach (var (id, source) in Snapshots)
         {
             var target = dir.Sub("restore-" + id[..8] + "-" + Guid.NewGuid().ToString("N")[..6]);
