@@ -21,8 +21,9 @@ public class PruneCrashTests
         var pristine = Prepare(dir);
         var expected = pristine.CopyTo(dir.Sub("uninterrupted"));
         var full = expected.Prune();
+        Assert.True(full.GetProperty("reindexed_packs").GetInt32() > 0);
         var changes = full.GetProperty("unreferenced_packs").GetArrayLength() + full.GetProperty("repack_packs").GetArrayLength() * 2
-                      + full.GetProperty("delete_packs").GetArrayLength() + full.GetProperty("obsolete_index_files").GetArrayLength();
+                      + full.GetProperty("delete_packs").GetArrayLength() + full.GetProperty("obsolete_index_files").GetArrayLength() + 1;
         Assert.True(changes >= 8, $"the scenario should take many steps, not {changes}");
 
         var killed = 0;
@@ -64,11 +65,16 @@ public class PruneCrashTests
         }
     }
 
-    /// <summary>The scenario with two snapshots forgotten, plus a pack no index names, ready to prune.</summary>
+    /// <summary>
+    /// The scenario with two snapshots forgotten, its index rebuilt by restic into one file (so that prune must
+    /// describe the kept packs anew), plus a pack no index names: ready to prune.
+    /// </summary>
     private static PruneScenario Prepare(TestDirectory dir)
     {
         var s = PruneScenario.Create(dir, dir.Sub("pristine"));
         s.Forget(0, 2);
+        s.Restic.Ok("rebuild-index");
+        Assert.Single(RepoInspector.Indexes(s.Repo));
         var indexBefore = RepoInspector.Indexes(s.Repo);
         var lost = s.Coffre.Backup(TreeGenerator.CreateRandomFiles(UnixPath.FromString(dir.Sub("lost")), seed: 98, 600_000).RootText);
         foreach (var index in RepoInspector.Indexes(s.Repo).Except(indexBefore)) File.Delete(Path.Combine(s.Repo, "index", index));

@@ -36,8 +36,12 @@ public static class PrunePlanner
         public bool HasData => Blobs.Any(b => b.Type == BlobType.Data);
         /// <summary>Bytes of needed blobs here, counting every copy.</summary>
         public long NeededBytes { get; set; }
+        /// <summary>The needed blobs whose one kept copy is here (final once the keepers are chosen).</summary>
         public List<IndexBlob> Keepers { get; } = [];
-        public long KeptBytes => Keepers.Sum(b => (long)b.Length);
+        public long BlobBytes { get; } = blobs.Sum(b => (long)b.Length);
+        public long KeptBytes => _keptBytes ??= Keepers.Sum(b => (long)b.Length);
+        public long UnusedBytes => BlobBytes - KeptBytes;
+        private long? _keptBytes;
         public long Size => StoredSize ?? IndexedSize;
     }
 
@@ -84,8 +88,8 @@ public static class PrunePlanner
         // Choose what to repack, as restic does.
         var healthy = packs.Values.Where(p => p.Healthy).ToList();
         var usedBytes = healthy.Sum(p => p.KeptBytes);
-        var unusedBytes = healthy.Sum(p => p.Blobs.Sum(b => (long)b.Length) - p.KeptBytes);
-        var removedUnused = remove.Where(p => p.Healthy).Sum(p => p.Blobs.Sum(b => (long)b.Length));
+        var unusedBytes = healthy.Sum(p => p.UnusedBytes);
+        var removedUnused = remove.Where(p => p.Healthy).Sum(p => p.BlobBytes);
         var maxUnusedAfter = options.MaxUnused.AllowedFor(usedBytes);
         var maxRepack = options.MaxRepackBytes ?? long.MaxValue;
         candidates.Sort((a, b) => CompareCandidates(a, b, smallLimit));
@@ -93,7 +97,6 @@ public static class PrunePlanner
         long repackBytes = 0, repackUnused = 0;
         foreach (var p in candidates)
         {
-            var unusedHere = p.Blobs.Sum(b => (long)b.Length) - p.KeptBytes;
             var reachedUnused = unusedBytes - removedUnused - repackUnused < maxUnusedAfter;
             var reachedRepackSize = repackBytes + p.Size > maxRepack;
             var isDataOnly = !p.HasTrees;
@@ -104,7 +107,7 @@ public static class PrunePlanner
             }
             repack.Add(p);
             repackBytes += p.Size;
-            repackUnused += unusedHere;
+            repackUnused += p.UnusedBytes;
         }
 
         // A needed blob of a repacked pack that a kept pack also holds need not be copied.
@@ -239,9 +242,7 @@ public static class PrunePlanner
         if (a.HasTrees != b.HasTrees) return a.HasTrees ? -1 : 1;
         var aSmall = a.Size < smallLimit;
         if (aSmall != (b.Size < smallLimit)) return aSmall ? -1 : 1;
-        var aUnused = a.Blobs.Sum(x => (long)x.Length) - a.KeptBytes;
-        var bUnused = b.Blobs.Sum(x => (long)x.Length) - b.KeptBytes;
-        var byShare = ((Int128)bUnused * a.KeptBytes).CompareTo((Int128)aUnused * b.KeptBytes);
+        var byShare = ((Int128)b.UnusedBytes * a.KeptBytes).CompareTo((Int128)a.UnusedBytes * b.KeptBytes);
         return byShare != 0 ? byShare : a.Id.CompareTo(b.Id);
     }
 
