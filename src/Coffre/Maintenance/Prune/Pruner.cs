@@ -30,6 +30,7 @@ public sealed class Pruner(Repository.Repository repo)
     public async Task<PrunePlan> PlanAsync(PruneOptions options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _indexFiles.Clear();
         // Snapshots first, then the index: what the index lists then covers everything the snapshots need.
         var damaged = new List<string>();
         var snapshots = await repo.LoadSnapshotsAsync(ct, damaged).ConfigureAwait(false);
@@ -71,7 +72,7 @@ public sealed class Pruner(Repository.Repository repo)
         ArgumentNullException.ThrowIfNull(plan);
         var (needed, available) = Space(plan);
         DiskSpace.EnsureRoom(repo.Backend.Location, needed, available, "this prune",
-            $"{ByteSize.Format(plan.Stats.CopyBytes)} of blobs to copy out of {plan.Repack.Count} packs, new index files and a margin",
+            $"{ByteSize.Format(plan.Stats.CopyBytes)} of blobs to copy out of {plan.Repack.Count} pack(s), new index files and a margin",
             "Free some space, or repack less with --max-repack-size (--max-repack-size 0 deletes only whole unused packs).");
 
         await repo.Backend.RemoveLeftoversAsync(ct).ConfigureAwait(false);
