@@ -36,9 +36,11 @@ internal static class RepositoryOpener
         return PasswordReader.Read(file, confirm);
     }
 
-    public static async Task<Repository.Repository> OpenAsync(ParseResult pr, CancellationToken ct, bool loadIndex = true)
+    /// <param name="wrap">Decorates the backend (e.g. to observe every change) before the repository is opened.</param>
+    public static async Task<Repository.Repository> OpenAsync(ParseResult pr, CancellationToken ct, bool loadIndex = true, Func<IStorageBackend, IStorageBackend>? wrap = null)
     {
         var backend = Backend(pr);
+        if (wrap is not null) backend = wrap(backend);
         if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
             throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
         var repo = await Repository.Repository.OpenAsync(backend, Password(pr, confirm: false), ct).ConfigureAwait(false);

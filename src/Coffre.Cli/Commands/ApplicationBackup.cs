@@ -14,7 +14,7 @@ internal static class ApplicationBackup
     {
         var config = AppConfig.Load(pr);
         RunContext.Current.ForApplication(config, destination);
-        var manager = new BackupManager(config, TimeProvider.System);
+        var manager = new BackupManager(config, TimeProvider.System) { CheckFreeSpace = !pr.GetValue<bool>(BackupCommand.NoSpaceCheck) };
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
         var progress = new BackupProgress();

@@ -9,6 +9,8 @@ namespace Coffre.Cli.Commands;
 
 internal static class BackupCommand
 {
+    public const string NoSpaceCheck = "--no-space-check";
+
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "Files and folders to back up (none: the application of coffre.json)", Arity = ArgumentArity.ZeroOrMore };
@@ -17,7 +19,8 @@ internal static class BackupCommand
         var host = new Option<string?>("--host") { Description = "Hostname to record (default: this machine's)" };
         var excludes = new Option<string[]>("--exclude", "-e") { Description = "Leave out paths matching this pattern (repeatable; * ? **)" };
         var force = new Option<bool>("--force") { Description = "Read every file, even those the parent snapshot says are unchanged" };
-        var cmd = new Command("backup", "Back up the application of coffre.json (databases + media), or files and folders") { paths, tags, host, excludes, force, dest };
+        var noSpaceCheck = new Option<bool>(NoSpaceCheck) { Description = "Back up even when the estimated new data exceeds the repository disk's free space" };
+        var cmd = new Command("backup", "Back up the application of coffre.json (databases + media), or files and folders") { paths, tags, host, excludes, force, dest, noSpaceCheck };
         cmd.Options.Add(BackupRotation.NoRotate);
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
@@ -38,6 +41,7 @@ internal static class BackupCommand
                 Hostname = pr.GetValue(host),
                 Excludes = pr.GetValue(excludes) ?? [],
                 UseParent = !pr.GetValue(force),
+                CheckFreeSpace = !pr.GetValue(noSpaceCheck),
             };
             var progress = new BackupProgress();
             var clock = Stopwatch.StartNew();

@@ -11,6 +11,8 @@ public sealed record BackupOptions
     public IReadOnlyList<string> Excludes { get; init; } = [];
     /// <summary>False to read every file even when the parent snapshot says it is unchanged.</summary>
     public bool UseParent { get; init; } = true;
+    /// <summary>Refuse before writing anything when the changed files may not fit on the repository's disk (<see cref="BackupSpaceCheck"/>).</summary>
+    public bool CheckFreeSpace { get; init; } = true;
     /// <summary>How many files are read and chunked at once.</summary>
     public int FileWorkers { get; init; } = 2;
     /// <summary>How many workers compress and seal blobs.</summary>

@@ -19,6 +19,9 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     public string Application => config.Application ?? throw new CoffreException("the configuration names no application");
     public string AppTag => "app:" + Application;
 
+    /// <summary>Refuse a backup whose estimated size does not fit on the repository's disk, before any dump starts (<see cref="ApplicationSpaceCheck"/>).</summary>
+    public bool CheckFreeSpace { get; init; } = true;
+
     /// <summary>Opens the configured repository (or <paramref name="destination"/>) with the configured password source.</summary>
     public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct)
     {
@@ -49,6 +52,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         var host = Posix.GetHostName();
 
         await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
+        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {
             Tags = ["coffre", AppTag, .. scope.ExtraTags],

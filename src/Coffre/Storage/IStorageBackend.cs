@@ -61,6 +61,12 @@ public interface IStorageBackend
     IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct);
 
     Task RemoveAsync(StorageHandle handle, CancellationToken ct);
+
+    /// <summary>
+    /// Removes what interrupted writes left behind (temp and staging files, which listing never shows); returns
+    /// how many went. Only under an exclusive lock: a running writer's files look the same.
+    /// </summary>
+    Task<int> RemoveLeftoversAsync(CancellationToken ct);
 }
 
 public sealed class StorageNotFoundException : FileNotFoundException

@@ -23,7 +23,7 @@ public class FullDiskTests
         var first = coffre.Backup(small.RootText);
         var big = TreeGenerator.CreateRandomFiles(UnixPath.FromString(dir.Sub("big")), seed: 42, 20L << 20);
 
-        var r = coffre.Run("backup", big.RootText);
+        var r = coffre.Run("backup", big.RootText, "--no-space-check");
 
         Errors.AssertOneLine(r, 1, "full");
         RepoInspector.AssertNoPartialObjects(repo);

@@ -178,4 +178,45 @@ public sealed class LocalBackend : IStorageBackend
         File.Delete(p);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Removes temp files of interrupted writes (<c>ID-tmp-RANDOM</c> in any folder), packs staged by interrupted
+    /// backups (<c>data/pack-RANDOM-tmp</c>) and SQLite dumps staged there (<c>data/.coffre-sqlite-…</c>).
+    /// </summary>
+    public Task<int> RemoveLeftoversAsync(CancellationToken ct)
+    {
+        var removed = 0;
+        var folders = new List<string> { Root, Path.Combine(Root, "data") };
+        folders.AddRange(TopFolders.Where(f => f != "data").Select(f => Path.Combine(Root, f)));
+        var data = Path.Combine(Root, "data");
+        if (Directory.Exists(data)) folders.AddRange(Directory.EnumerateDirectories(data));
+        foreach (var folder in folders.Where(Directory.Exists))
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var f in new DirectoryInfo(folder).EnumerateFiles())
+            {
+                var inData = folder == data;
+                if (!IsTempName(f.Name) && !(inData && IsStagingName(f.Name))) continue;
+                TryDelete(f.FullName);
+                if (!File.Exists(f.FullName)) removed++;
+            }
+        }
+        return Task.FromResult(removed);
+    }
+
+    /// <summary><c>NAME-tmp-RANDOM</c>, as <see cref="SaveAsync"/> writes them (NAME: config or an ID).</summary>
+    private static bool IsTempName(string name)
+    {
+        var i = name.IndexOf("-tmp-", StringComparison.Ordinal);
+        if (i < 0) return false;
+        var stem = name[..i];
+        return (stem == "config" || BlobId.IsIdName(stem)) && IsHex(name.AsSpan(i + 5));
+    }
+
+    /// <summary>A pack being filled (<c>pack-RANDOM-tmp</c>) or a SQLite dump being staged (<c>.coffre-sqlite-GUID.sqlite</c>).</summary>
+    private static bool IsStagingName(string name) =>
+        (name.Length > 9 && name.StartsWith("pack-", StringComparison.Ordinal) && name.EndsWith("-tmp", StringComparison.Ordinal) && IsHex(name.AsSpan(5, name.Length - 9)))
+        || (name.StartsWith(".coffre-sqlite-", StringComparison.Ordinal) && name.EndsWith(".sqlite", StringComparison.Ordinal));
+
+    private static bool IsHex(ReadOnlySpan<char> s) => s.Length > 0 && !s.ContainsAnyExcept("0123456789abcdef");
 }

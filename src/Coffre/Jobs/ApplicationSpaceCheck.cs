@@ -1,0 +1,46 @@
+using Coffre.Archiver;
+using Coffre.Configuration;
+using Coffre.Maintenance;
+using Coffre.Platform;
+using Coffre.Sources;
+
+namespace Coffre.Jobs;
+
+/// <summary>
+/// Refuses an application backup that cannot fit before any dump starts. The estimate: each database's dump as
+/// large as in the previous backup's metadata.json (a SQLite database without one: its file's size; a server
+/// database without one: unknown, so not counted), plus the media files changed since that backup (see
+/// <see cref="BackupSpaceCheck"/>), plus a margin. Compression and deduplication usually make the real
+/// growth much smaller, which is what --no-space-check is for.
+/// </summary>
+internal static class ApplicationSpaceCheck
+{
+    public static async Task EnsureRoomAsync(Repository.Repository repo, Func<Model.Snapshot, bool> isPrevious, IReadOnlyList<IDatabaseSource> databases,
+        IReadOnlyList<DatabaseSection> databaseSections, IReadOnlyList<MediaSection> media, CancellationToken ct)
+    {
+        var available = DiskSpace.Available(repo.Backend.StagingFolder);
+        var previous = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).LastOrDefault(s => isPrevious(s.Snapshot));
+        ApplicationMetadata? metadata = null;
+        if (previous is not null)
+        {
+            try { metadata = await BackupManager.ReadMetadataAsync(repo, previous.Snapshot.Tree, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
+        }
+
+        long dumps = 0;
+        for (var i = 0; i < databases.Count; i++)
+        {
+            var last = metadata?.Databases.Find(d => d.Name == databases[i].Name);
+            if (last is not null) dumps += last.Size;
+            else if (databaseSections[i].Engine == DatabaseEngines.Sqlite && File.Exists(databaseSections[i].Path)) dumps += new FileInfo(databaseSections[i].Path!).Length;
+        }
+        var since = previous?.Snapshot.Time.ToDateTimeOffset();
+        var folders = media.Select(m => (UnixPath.GetFullPath(m.Path!), m.Exclude));
+        var changed = BackupSpaceCheck.SizeOfChangedFiles(
+            folders.Select(f => (f.Item1, ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(f.Item1), f.Exclude))), since, ct);
+        DiskSpace.EnsureRoom(repo.Backend.Location, DiskSpace.WithMargin(dumps + changed), available, "this backup",
+            $"{ByteSize.Format(dumps)} of database dumps{(metadata is null ? "" : " as large as last time")}, "
+            + $"{ByteSize.Format(changed)} of {(since is null ? "media files" : "new or changed media files")} and a margin",
+            BackupSpaceCheck.Advice);
+    }
+}
