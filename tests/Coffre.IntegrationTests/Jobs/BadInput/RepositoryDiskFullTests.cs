@@ -40,7 +40,13 @@ public class RepositoryDiskFullTests
             var database = BrokenApp.FileState(app.SqlitePath);
             app.Remember();
 
-            var r = app.Backup();
+            // The space check sees 20 MiB of new media against 8 MiB of disk: refused before anything is written.
+            var refused = app.Backup();
+            Errors.AssertOneLine(refused, 1, "not enough free space", "MiB free", "nothing was written");
+            app.AssertUntouched();
+
+            // Told to go on anyway, the backup meets the full disk: it stops cleanly and says why.
+            var r = app.Backup("--no-space-check");
 
             Errors.AssertOneLine(r, 1, "the disk holding the repository is full", Path.Combine(app.Repository, "data"));
             Assert.Equal(database, BrokenApp.FileState(app.SqlitePath));
