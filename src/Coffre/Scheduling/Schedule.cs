@@ -46,6 +46,7 @@ public abstract class Schedule
         schedule = null;
         problem = null;
         var parts = (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length is > 0 and < 5) parts[0] = parts[0].ToLowerInvariant(); // "Daily 02:30" too
         string? reason = null;
         schedule = parts switch
         {
