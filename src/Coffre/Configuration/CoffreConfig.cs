@@ -163,7 +163,7 @@ public sealed class HooksSection
 /// <summary>When <c>coffre backup</c> runs on its own (used by the scheduler).</summary>
 public sealed class ScheduleSection
 {
-    /// <summary><c>hourly</c>, <c>daily HH:MM</c>, <c>weekly DAY HH:MM</c> (DAY: mon..sun) or a five-field cron expression.</summary>
+    /// <summary><c>hourly</c>, <c>daily HH:MM</c>, <c>weekly DAY HH:MM</c> (DAY: mon..sun), <c>monthly D HH:MM</c> (D: 1..31, the last day in shorter months) or a five-field cron expression (<see cref="Scheduling.Schedule"/>).</summary>
     public string? Backup { get; set; }
 
     /// <summary>When a sampled restore drill runs (<c>coffre drill</c>; sample size: <see cref="DrillSection.SamplePercent"/>), e.g. <c>daily 04:00</c>.</summary>

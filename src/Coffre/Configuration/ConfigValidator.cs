@@ -181,24 +181,8 @@ public static partial class ConfigValidator
             if (!e.To[i].Contains('@', StringComparison.Ordinal)) error($"alerts.email.to[{i}]", $"\"{e.To[i]}\" is not a mail address");
     }
 
-    /// <summary>Why a schedule is not understood, or null. Accepts hourly, daily HH:MM, weekly DAY HH:MM and five-field cron.</summary>
-    internal static string? ScheduleProblem(string s)
-    {
-        var parts = s.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        const string Help = "use \"hourly\", \"daily HH:MM\", \"weekly DAY HH:MM\" (DAY: mon..sun) or a cron expression such as \"30 2 * * *\"";
-        bool Time(string t) => TimeOnly.TryParseExact(t, "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
-        var ok = parts switch
-        {
-            ["hourly"] => true,
-            ["daily", var t] => Time(t),
-            ["weekly", var d, var t] => Days.Contains(d.ToLowerInvariant()) && Time(t),
-            { Length: 5 } => parts.All(p => CronField().IsMatch(p)),
-            _ => false,
-        };
-        return ok ? null : $"\"{s}\" is not a schedule: {Help}";
-    }
-
-    private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    /// <summary>Why a schedule is not understood, or null (<see cref="Scheduling.Schedule.TryParse"/>).</summary>
+    internal static string? ScheduleProblem(string s) => Scheduling.Schedule.TryParse(s, out _, out var problem) ? null : problem;
 
     private static string Choices(IReadOnlyList<string> values) =>
         values.Count == 1 ? values[0] : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
@@ -208,7 +192,4 @@ public static partial class ConfigValidator
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvName();
-
-    [GeneratedRegex(@"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3}(-[A-Za-z]{3})?)*$")]
-    private static partial Regex CronField();
 }

@@ -240,6 +240,7 @@ public sealed class ConfigValidatorTests : IDisposable
     [InlineData("weekly sun 03:00")]
     [InlineData("30 2 * * *")]
     [InlineData("*/15 1-5 * * mon-fri")]
+    [InlineData("monthly 31 04:00")]
     public void SchedulesThatAreUnderstood(string schedule) =>
         Assert.Empty(_f.Errors(c => c["schedule"] = new JsonObject { ["backup"] = schedule }));
 
@@ -249,6 +250,9 @@ public sealed class ConfigValidatorTests : IDisposable
     [InlineData("weekly someday 03:00")]
     [InlineData("every night")]
     [InlineData("30 2 * *")]
+    [InlineData("61 2 * * *")]
+    [InlineData("monthly 32 04:00")]
+    [InlineData("0 0 31 2 *")]
     public void SchedulesThatAreNot(string schedule) =>
         Single("schedule.backup", c => c["schedule"] = new JsonObject { ["backup"] = schedule });
 
