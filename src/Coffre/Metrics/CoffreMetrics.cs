@@ -25,9 +25,9 @@ public sealed class CoffreMetrics : IDisposable
     public CoffreMetrics(IEnumerable<MetricsTarget> targets)
     {
         var list = targets.ToList();
-        repositories = [.. list.Select(t => t.Repository).OfType<string>().Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
+        repositories = [.. list.Select(t => t.Repository).OfType<string>().Select(FullPath).Distinct(StringComparer.Ordinal)];
         history = new RunHistoryCache(
-            [.. list.Select(t => t.LogFolder).OfType<string>().Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)],
+            [.. list.Select(t => t.LogFolder).OfType<string>().Select(FullPath).Distinct(StringComparer.Ordinal)],
             [.. list.Select(t => t.Application).OfType<string>()]);
         Meter = new Meter(MeterName, ProgramInfo.Version);
 
@@ -78,6 +78,9 @@ public sealed class CoffreMetrics : IDisposable
         foreach (var repository in repositories)
             if (value(repository) is { } v) yield return new Measurement<long>(v, new KeyValuePair<string, object?>(RepositoryLabel, repository));
     }
+
+    /// <summary>Absolute, without a trailing slash: <c>/srv/logs/</c> and <c>/srv/logs</c> are one folder.</summary>
+    private static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     private static double? Seconds(RunRecord? run) => run is null ? null : run.End.ToUnixTimeMilliseconds() / 1000.0;
 }
