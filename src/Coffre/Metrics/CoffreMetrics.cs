@@ -34,7 +34,7 @@ public sealed class CoffreMetrics : IDisposable
         Meter.CreateObservableGauge("coffre.last_backup.timestamp", () => PerApplication(a => Seconds(a.LastBackup)), "s",
             "When the last backup run of the application ended (Unix time), whatever its result.");
         Meter.CreateObservableGauge("coffre.last_backup.success", () => PerApplication(a => a.LastBackup is { } r ? (r.Result == RunResults.Ok ? 1 : 0) : null), null,
-            "1 when the last backup run of the application ended ok, 0 when it failed, was incomplete or interrupted.");
+            "1 when the last backup run of the application ended ok, 0 otherwise (failed, incomplete, wrong password, interrupted).");
         Meter.CreateObservableGauge("coffre.last_successful_backup.timestamp", () => PerApplication(a => Seconds(a.LastSuccessfulBackup)), "s",
             "When the last backup run of the application that ended ok ended (Unix time).");
         Meter.CreateObservableGauge("coffre.last_backup.duration", () => PerApplication(a => a.LastBackup?.DurationSeconds), "s",

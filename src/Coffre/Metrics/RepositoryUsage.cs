@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using Coffre.Maintenance;
 
 namespace Coffre.Metrics;
@@ -15,8 +16,7 @@ public static class RepositoryUsage
     /// </summary>
     public static long? SizeOnDisk(string repository)
     {
-        var folder = new DirectoryInfo(repository);
-        if (!folder.Exists) return null;
+        if (!Directory.Exists(repository)) return null;
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -24,7 +24,13 @@ public static class RepositoryUsage
             IgnoreInaccessible = false, // an unreadable folder would make the size look smaller than it is: fail instead
             ReturnSpecialDirectories = false,
         };
-        return folder.EnumerateFiles("*", options).Sum(f => f.Length);
+        // Lengths straight from the enumeration's entries: no FileInfo per pack file. A file removed meanwhile (a prune
+        // running) counts 0 instead of failing the collection.
+        var lengths = new FileSystemEnumerable<long>(repository, (ref FileSystemEntry entry) => entry.Length, options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
+        };
+        return lengths.Sum();
     }
 
     /// <summary>Bytes an unprivileged write may still use on the repository's file system (statvfs f_bavail); null when the folder does not exist.</summary>
