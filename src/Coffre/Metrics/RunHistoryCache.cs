@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using Coffre.Journal;
+using Coffre.Platform;
 
 namespace Coffre.Metrics;
 
@@ -30,5 +32,19 @@ internal sealed class RunHistoryCache(IReadOnlyList<string> logFolders, IReadOnl
     private string Stamp() => string.Join('|', logFolders
         .Select(f => Path.Combine(f, LogPaths.HistoryFile))
         .SelectMany(h => new[] { h + ".1", h })
-        .Select(file => new FileInfo(file) is { Exists: true } i ? $"{i.Length}@{i.LastWriteTimeUtc.Ticks}" : "-"));
+        .Select(file => Present(file) ? Version(new FileInfo(file)) : "-"));
+
+    private static string Version(FileInfo file) => $"{file.Length}@{file.LastWriteTimeUtc.Ticks}";
+
+    /// <summary>
+    /// Whether a history file is there. A folder the process may not enter (logs are 0700) throws: metrics that
+    /// silently showed no runs would look like a server that never backed up.
+    /// </summary>
+    private static bool Present(string file)
+    {
+        var errno = Posix.TryLStat(UnixPath.FromString(file), out _);
+        if (errno is 0) return true;
+        if (errno is Errno.ENOENT or Errno.ENOTDIR) return false;
+        throw new IOException($"cannot read the run history {file}: {Marshal.GetPInvokeErrorMessage(errno)}");
+    }
 }

@@ -139,6 +139,24 @@ public class MetricsCliTests
         Assert.Equal(["coffre_repository_present"], gone.Names);
     }
 
+    [Fact]
+    public void A_user_who_may_not_read_the_log_folder_gets_an_error_not_metrics_without_runs()
+    {
+        using var dir = new TestDirectory("metrics-nobody");
+        var repo = dir.Sub("repo");
+        var src = dir.CreateSub("src");
+        File.WriteAllText(Path.Combine(src, "a.txt"), "data\n");
+        var coffre = new CoffreRunner(repo);
+        coffre.Init();
+        coffre.Backup(src);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir.Sub("logs")));
+
+        var r = new CoffreRunner(repo, null) { AsNobody = true }.Run("metrics");
+
+        Errors.AssertOneLine(r, 1, "cannot read the metrics", "history", "permission denied");
+        Assert.Empty(r.StdOut);
+    }
+
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
     private static double End(JsonElement record) =>
