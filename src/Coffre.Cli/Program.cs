@@ -27,6 +27,7 @@ root.Subcommands.Add(ForgetCommand.Create());
 root.Subcommands.Add(KeyCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
 root.Subcommands.Add(ScheduleCommand.Create());
+root.Subcommands.Add(MetricsCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

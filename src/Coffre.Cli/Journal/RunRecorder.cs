@@ -11,7 +11,7 @@ namespace Coffre.Cli.Journal;
 internal static class RunRecorder
 {
     /// <summary>Read-only listings: recorded only when they meet a wrong password (a failed password attempt).</summary>
-    private static readonly HashSet<string> Listings = ["snapshots", "ls", "cat", "list", "log", "config check"];
+    private static readonly HashSet<string> Listings = ["snapshots", "ls", "cat", "list", "log", "config check", "metrics"];
 
     private static bool warned;
 
