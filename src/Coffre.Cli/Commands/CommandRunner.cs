@@ -7,6 +7,7 @@ namespace Coffre.Cli.Commands;
 /// Runs a command body: maps its exceptions to the exit-code contract, and journals the run (docs/logging.md) with
 /// its operation (the command's name), duration, result, exit code and error, plus what the body added to
 /// <see cref="RunContext.Current"/>. Every command set up here is journaled; nothing else needs to be done for it.
+/// Then the alerts (docs/alerts.md) raise or resolve the incidents the run speaks for.
 /// </summary>
 internal static class CommandRunner
 {
@@ -16,9 +17,11 @@ internal static class CommandRunner
             var run = RunContext.Begin(OperationName(pr.CommandResult), TimeProvider.System);
             int code;
             string? error = null;
+            Exception? failure = null;
             try { code = await body(pr, ct); }
-            catch (Exception e) { code = ErrorReporter.Report(e, ct.IsCancellationRequested, out var message); error = message; }
+            catch (Exception e) { code = ErrorReporter.Report(e, ct.IsCancellationRequested, out var message); error = message; failure = e; }
             RunRecorder.Record(pr, run, code, error);
+            await RunAlerts.AfterRunAsync(pr, run, code, error, failure, ct); // never changes the exit code
             return code;
         });
 

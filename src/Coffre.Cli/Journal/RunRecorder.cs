@@ -39,6 +39,31 @@ internal static class RunRecorder
         }
     }
 
+    /// <summary>
+    /// Records that an alert about the run could not be delivered (docs/alerts.md): operation <c>alert</c>, result
+    /// <c>failed</c>, the run's own exit code (the alert did not change it), and what failed.
+    /// </summary>
+    public static void RecordAlertFailure(ParseResult pr, RunContext run, int exitCode, string error)
+    {
+        try
+        {
+            var (repository, logging) = Locate(pr, run.Repository);
+            if (LogPaths.Resolve(logging?.Path, repository) is not { } folder) return;
+            var record = run.ToRecord(TimeProvider.System, repository, exitCode, null) with
+            {
+                Operation = "alert",
+                Result = RunResults.Failed,
+                Error = LogLine.OneLine(error),
+                SnapshotId = null, BytesAdded = null, BytesProcessed = null, Files = null, Checked = null,
+            };
+            new RunJournal(folder, TimeProvider.System, level: logging?.Level).Append(record);
+        }
+        catch (Exception e)
+        {
+            Warn($"an alert failure could not be recorded in the log: {e.Message}");
+        }
+    }
+
     /// <summary>The repository the run used and the configuration's logging section (null without a readable coffre.json).</summary>
     public static (string? Repository, LoggingSection? Logging) Locate(ParseResult pr, string? repository)
     {

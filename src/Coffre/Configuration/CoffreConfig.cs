@@ -194,12 +194,21 @@ public sealed class LoggingSection
     public string? Level { get; set; }
 }
 
-/// <summary>Who is told when a backup fails.</summary>
+/// <summary>Who is told when something goes wrong (docs/alerts.md): once per incident, and again when it is resolved.</summary>
 public sealed class AlertsSection
 {
     public WebhookAlert Webhook { get; set; } = new();
 
     public EmailAlert Email { get; set; } = new();
+
+    /// <summary>After a backup, raise a disk-space incident when the repository's file system has less than this share free (percent).</summary>
+    public double? DiskFreeThresholdPercent { get; set; }
+
+    /// <summary>After a backup, raise a disk-space incident when the repository's file system has fewer free bytes than this.</summary>
+    public long? DiskFreeThresholdBytes { get; set; }
+
+    /// <summary>Seconds to wait before each new attempt after a failed delivery; none: 1, 5 and 30 (four attempts).</summary>
+    public List<int>? RetryDelaysSeconds { get; set; }
 }
 
 /// <summary>An HTTP POST of a JSON message.</summary>
@@ -207,20 +216,55 @@ public sealed class WebhookAlert
 {
     /// <summary>An absolute http(s) URL; none: no webhook.</summary>
     public string? Url { get; set; }
+
+    /// <summary><c>json</c> (default; Coffre's own schema), <c>slack</c> or <c>teams</c> (see Coffre.Alerts.WebhookFormats).</summary>
+    public string? Format { get; set; }
+
+    /// <summary>Extra request headers, e.g. an Authorization header whose value comes from an environment variable.</summary>
+    public List<WebhookHeader> Headers { get; set; } = [];
 }
 
-/// <summary>A mail through an SMTP server.</summary>
-public sealed class EmailAlert
+/// <summary>One request header of a webhook: a literal value, or (for anything secret) the name of a variable holding it.</summary>
+public sealed class WebhookHeader
 {
+    public string? Name { get; set; }
+
+    /// <summary>The value itself; for what is not secret (X-Source: coffre).</summary>
+    public string? Value { get; set; }
+
+    /// <summary>The name of an environment variable holding the value (a token).</summary>
+    public string? ValueEnv { get; set; }
+}
+
+/// <summary>A mail through an SMTP server, over STARTTLS by default.</summary>
+public sealed class EmailAlert : IPasswordSource
+{
+    public const int DefaultPort = 587;
+
     /// <summary>The SMTP server; none: no mail.</summary>
     public string? Host { get; set; }
 
-    /// <summary>Default 25.</summary>
+    /// <summary>Default 587 (submission).</summary>
     public int? Port { get; set; }
 
     public string? From { get; set; }
 
     public List<string> To { get; set; } = [];
+
+    /// <summary>The SMTP login (AUTH PLAIN or LOGIN, only over TLS); none: no login.</summary>
+    public string? User { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordEnv { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordFile { get; set; }
+
+    /// <inheritdoc/>
+    public string? PasswordCommand { get; set; }
+
+    /// <summary>Switch to TLS with STARTTLS before anything else, and refuse a server that does not offer it (default true).</summary>
+    public bool? StartTls { get; set; }
 }
 
 /// <summary>Where a password comes from: an environment variable, a file (mode 0600), or a command. Never the password itself.</summary>

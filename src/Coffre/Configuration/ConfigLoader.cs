@@ -171,6 +171,8 @@ public static class ConfigLoader
             m.Name = Trimmed(m.Name) ?? (m.Path is null ? null : Path.GetFileName(m.Path));
         }
         c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home);
+        c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
+        c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
     }
 
     private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
@@ -257,6 +259,10 @@ public static class ConfigLoader
             problem = "";
             if (t == typeof(int) && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
                 problem = $"\"{value}\" is not a whole number";
+            else if (t == typeof(long) && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                problem = $"\"{value}\" is not a whole number";
+            else if (t == typeof(double) && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                problem = $"\"{value}\" is not a number";
             else if (t == typeof(bool) && !bool.TryParse(value, out _))
                 problem = $"\"{value}\" is not true or false";
             return problem.Length == 0;

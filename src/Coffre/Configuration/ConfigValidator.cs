@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Alerts_ = Coffre.Alerts;
 
 namespace Coffre.Configuration;
 
@@ -165,20 +166,57 @@ public static partial class ConfigValidator
 
     private static void Alerts(AlertsSection a, Action<string, string> error)
     {
-        if (a.Webhook.Url is { } url
+        var w = a.Webhook;
+        if (w.Url is { } url
             && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != Uri.UriSchemeHttp && u.Scheme != Uri.UriSchemeHttps)))
             error("alerts.webhook.url", $"\"{url}\" is not an http:// or https:// URL");
+        if ((w.Format is not null || w.Headers.Count > 0) && string.IsNullOrWhiteSpace(w.Url))
+            error("alerts.webhook.url", "the webhook's URL is required (format and headers are set)");
+        if (w.Format is { } format && !Alerts_.WebhookFormats.All.Contains(format))
+            error("alerts.webhook.format", $"unknown format \"{format}\" (use {Choices(Alerts_.WebhookFormats.All)})");
+        for (var i = 0; i < w.Headers.Count; i++)
+        {
+            var h = w.Headers[i];
+            var key = $"alerts.webhook.headers[{i}]";
+            if (string.IsNullOrWhiteSpace(h.Name) || !HeaderName().IsMatch(h.Name))
+                error($"{key}.name", $"\"{h.Name}\" is not a header name (letters, digits and -)");
+            if ((h.Value is null) == (h.ValueEnv is null))
+                error($"{key}.valueEnv", "set one of value (not secret) or valueEnv (the name of a variable holding the value)");
+            if (h.ValueEnv is { } env && !EnvName().IsMatch(env))
+                error($"{key}.valueEnv", $"\"{env}\" is not an environment variable's name: give the variable's name, never the value itself");
+            if (h.Value is { } v && v.Any(char.IsControl))
+                error($"{key}.value", "a header value cannot hold line breaks or control characters");
+        }
+
+        if (a.DiskFreeThresholdPercent is { } pct && (double.IsNaN(pct) || pct <= 0 || pct >= 100))
+            error("alerts.diskFreeThresholdPercent", "must be a percentage above 0 and below 100");
+        if (a.DiskFreeThresholdBytes is { } bytes && bytes <= 0)
+            error("alerts.diskFreeThresholdBytes", "must be a number of bytes above 0");
+        if (a.RetryDelaysSeconds is { } delays)
+        {
+            if (delays.Count > 10) error("alerts.retryDelaysSeconds", "at most 10 retries");
+            for (var i = 0; i < delays.Count; i++)
+                if (delays[i] is < 0 or > 3600) error($"alerts.retryDelaysSeconds[{i}]", $"{delays[i]} must be 0 to 3600 seconds");
+        }
 
         var e = a.Email;
-        var used = e.Host is not null || e.From is not null || e.To.Count > 0 || e.Port is not null;
+        var used = e.Host is not null || e.From is not null || e.To.Count > 0 || e.Port is not null || e.User is not null
+            || e.PasswordEnv is not null || e.PasswordFile is not null || e.PasswordCommand is not null || e.StartTls is not null;
         if (!used) return;
         if (string.IsNullOrWhiteSpace(e.Host)) error("alerts.email.host", "the SMTP server is required to send mail");
         if (e.Port is { } p && (p < 1 || p > 65535)) error("alerts.email.port", $"{p} is not a port number (1 to 65535)");
-        if (string.IsNullOrWhiteSpace(e.From) || !e.From.Contains('@', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(e.From) || !e.From.Contains('@', StringComparison.Ordinal) || e.From.Any(c => c is '<' or '>' || char.IsWhiteSpace(c)))
             error("alerts.email.from", "a sender address (name@domain) is required");
         if (e.To.Count == 0) error("alerts.email.to", "at least one recipient is required, e.g. [ \"ops@example.com\" ]");
         for (var i = 0; i < e.To.Count; i++)
-            if (!e.To[i].Contains('@', StringComparison.Ordinal)) error($"alerts.email.to[{i}]", $"\"{e.To[i]}\" is not a mail address");
+            if (!e.To[i].Contains('@', StringComparison.Ordinal) || e.To[i].Any(c => c is '<' or '>' || char.IsWhiteSpace(c)))
+                error($"alerts.email.to[{i}]", $"\"{e.To[i]}\" is not a mail address");
+        var hasUser = !string.IsNullOrWhiteSpace(e.User);
+        PasswordSourceErrors("alerts.email", e, required: hasUser, error);
+        if (!hasUser && (e.PasswordEnv ?? e.PasswordFile ?? e.PasswordCommand) is not null)
+            error("alerts.email.user", "a password source is set but no user to log in as");
+        if (hasUser && e.StartTls == false)
+            error("alerts.email.startTls", "a login needs TLS: the password would cross the network in clear");
     }
 
     /// <summary>Why a schedule is not understood, or null (<see cref="Scheduling.Schedule.TryParse"/>).</summary>
@@ -189,6 +227,9 @@ public static partial class ConfigValidator
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
     private static partial Regex SafeName();
+
+    [GeneratedRegex("^[A-Za-z0-9-]+$")]
+    private static partial Regex HeaderName();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvName();

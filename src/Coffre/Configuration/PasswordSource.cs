@@ -28,6 +28,13 @@ public static class PasswordSource
         return Resolve(db, $"database {db.Name}", environment);
     }
 
+    /// <summary>The SMTP password of the alerts' mail, or null when it names no source.</summary>
+    public static byte[]? Resolve(EmailAlert email, IDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return Resolve(email, "alerts.email", environment);
+    }
+
     private static byte[]? Resolve(IPasswordSource s, string what, IDictionary<string, string?>? environment)
     {
         var sources = new[] { s.PasswordEnv, s.PasswordFile, s.PasswordCommand }.Count(x => !string.IsNullOrWhiteSpace(x));

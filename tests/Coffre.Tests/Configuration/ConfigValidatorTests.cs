@@ -276,6 +276,58 @@ public sealed class ConfigValidatorTests : IDisposable
         Single("alerts.email.to", c => c["alerts"] = JsonNode.Parse("""{ "email": { "host": "smtp", "from": "a@b.c" } }"""));
 
     [Fact]
+    public void AFullAlertsSectionIsValid() => Assert.Empty(_f.Errors(c => c["alerts"] = JsonNode.Parse("""
+        { "webhook": { "url": "https://hooks.example.com/x", "format": "teams", "headers": [ { "name": "Authorization", "valueEnv": "HOOK_TOKEN" }, { "name": "X-Source", "value": "coffre" } ] },
+          "email": { "host": "smtp", "port": 587, "from": "a@b.c", "to": [ "d@e.f" ], "user": "coffre", "passwordEnv": "SMTP_PASSWORD", "startTls": true },
+          "diskFreeThresholdPercent": 10, "diskFreeThresholdBytes": 5000000000, "retryDelaysSeconds": [ 1, 5, 30 ] }
+        """)));
+
+    [Fact]
+    public void WebhookFormatIsKnown() =>
+        Single("alerts.webhook.format", c => c["alerts"] = JsonNode.Parse("""{ "webhook": { "url": "https://x", "format": "discord" } }"""));
+
+    [Fact]
+    public void WebhookFormatWithoutUrl() =>
+        Single("alerts.webhook.url", c => c["alerts"] = JsonNode.Parse("""{ "webhook": { "format": "slack" } }"""));
+
+    [Fact]
+    public void WebhookHeaderNeedsOneValueSource() =>
+        Single("alerts.webhook.headers[0].valueEnv", c => c["alerts"] = JsonNode.Parse("""{ "webhook": { "url": "https://x", "headers": [ { "name": "Authorization" } ] } }"""));
+
+    [Fact]
+    public void WebhookHeaderValueEnvIsAVariableName() =>
+        Single("alerts.webhook.headers[0].valueEnv", c => c["alerts"] = JsonNode.Parse("""{ "webhook": { "url": "https://x", "headers": [ { "name": "Authorization", "valueEnv": "Bearer abc" } ] } }"""));
+
+    [Fact]
+    public void EmailLoginNeedsAPasswordSource() =>
+        Single("alerts.email.passwordEnv", c => c["alerts"] = JsonNode.Parse("""{ "email": { "host": "smtp", "from": "a@b.c", "to": [ "d@e.f" ], "user": "coffre" } }"""));
+
+    [Fact]
+    public void EmailPasswordIsNeverLiteral() =>
+        Assert.Contains(_f.Errors(c => c["alerts"] = JsonNode.Parse("""{ "email": { "host": "smtp", "from": "a@b.c", "to": [ "d@e.f" ], "user": "coffre", "password": "hunter2" } }""")),
+            e => e.Key == "alerts.email.password" && e.Message.Contains("do not put passwords", StringComparison.Ordinal));
+
+    [Fact]
+    public void EmailLoginNeedsTls() =>
+        Single("alerts.email.startTls", c => c["alerts"] = JsonNode.Parse("""{ "email": { "host": "smtp", "from": "a@b.c", "to": [ "d@e.f" ], "user": "coffre", "passwordEnv": "P", "startTls": false } }"""));
+
+    [Fact]
+    public void EmailPasswordWithoutUser() =>
+        Single("alerts.email.user", c => c["alerts"] = JsonNode.Parse("""{ "email": { "host": "smtp", "from": "a@b.c", "to": [ "d@e.f" ], "passwordEnv": "P" } }"""));
+
+    [Fact]
+    public void DiskThresholdPercentIsAPercentage() =>
+        Single("alerts.diskFreeThresholdPercent", c => c["alerts"] = JsonNode.Parse("""{ "diskFreeThresholdPercent": 100 }"""));
+
+    [Fact]
+    public void DiskThresholdBytesIsANumber() =>
+        Single("alerts.diskFreeThresholdBytes", c => c["alerts"] = JsonNode.Parse("""{ "diskFreeThresholdBytes": "lots" }"""));
+
+    [Fact]
+    public void RetryDelaysAreBounded() =>
+        Single("alerts.retryDelaysSeconds[1]", c => c["alerts"] = JsonNode.Parse("""{ "retryDelaysSeconds": [ 1, -5 ] }"""));
+
+    [Fact]
     public void UnknownTopLevelKey()
     {
         var m = Single("retension", c => c["retension"] = new JsonObject { ["daily"] = 7 });
