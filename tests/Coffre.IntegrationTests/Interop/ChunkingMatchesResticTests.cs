@@ -26,7 +26,9 @@ public class ChunkingMatchesResticTests
         var coffre = new CoffreRunner(repo);
         coffre.Init();
         var ours = coffre.Backup(tree.RootText);
-        Assert.True(ours.DataBlobs >= 10, $"the data should span many chunks, got {ours.DataBlobs}");
+        // ~19.7 MiB cut by the repository's random polynomial: about 18 chunks on average, rarely under 10 (seen: 9);
+        // at least 5 (so several files span several chunks) keeps the comparison meaningful without flaking.
+        Assert.True(ours.DataBlobs >= 5, $"the data should span many chunks, got {ours.DataBlobs}");
 
         // --force: restic reads and chunks every file instead of trusting the parent snapshot.
         var theirs = new ResticRunner(repo).Backup("--force", tree.RootText);
