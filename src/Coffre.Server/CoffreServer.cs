@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Coffre.Server;
 
@@ -24,6 +26,15 @@ public static class CoffreServer
         var endpoint = ParseListen(setup.Listen ?? setup.Config.Server.Listen ?? ServerSection.DefaultListen);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        // The service's own lines (jobs started and ended) and ASP.NET's warnings; a port in use is the host's one error line.
+        builder.Logging.SetMinimumLevel(LogLevel.Information)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)
+            .AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // The keys that sign the login cookie, beside the journal (a 0700 folder), so a restart keeps sessions.
+        if (setup.LogFolder is { } logs)
+            builder.Services.AddDataProtection().SetApplicationName("coffre").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(logs, "server-keys")));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.StopGrace + TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(setup);
         builder.Services.AddSingleton(new JobQueue(setup.RunJob));

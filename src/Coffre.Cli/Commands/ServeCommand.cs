@@ -40,21 +40,28 @@ internal static class ServeCommand
         });
 
         var hash = new Command("hash-password", "Read a password (asked twice on a terminal, else one line of stdin) and print its hash for server.admin.passwordHash");
-        CommandRunner.SetAction(hash, (pr, ct) =>
+        // Not journaled (CommandRunner): it touches no repository, and often runs before coffre.json exists.
+        hash.SetAction(pr =>
         {
-            string password;
-            if (Console.IsInputRedirected) password = Console.In.ReadLine() ?? "";
-            else
-            {
-                password = PasswordReader.Prompt("password for the dashboard: ");
-                if (PasswordReader.Prompt("again: ") != password) throw new CoffreException("the passwords do not match; run the command again");
-            }
-            if (password.Length < 8) throw new CoffreException("the password is too short: use at least 8 characters");
-            Console.WriteLine(PasswordHash.Create(password));
-            return Task.FromResult(ExitCodes.Ok);
+            try { return HashPassword(); }
+            catch (CoffreException e) { return ErrorReporter.Report(e, false); }
         });
         serve.Subcommands.Add(hash);
         return serve;
+    }
+
+    private static int HashPassword()
+    {
+        string password;
+        if (Console.IsInputRedirected) password = Console.In.ReadLine() ?? "";
+        else
+        {
+            password = PasswordReader.Prompt("password for the dashboard: ");
+            if (PasswordReader.Prompt("again: ") != password) throw new CoffreException("the passwords do not match; run the command again");
+        }
+        if (password.Length < 8) throw new CoffreException("the password is too short: use at least 8 characters");
+        Console.WriteLine(PasswordHash.Create(password));
+        return ExitCodes.Ok;
     }
 
     private static string[] JobArguments(JobKind kind) => kind switch
