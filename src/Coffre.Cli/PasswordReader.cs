@@ -57,7 +57,7 @@ internal static class PasswordReader
         return bytes[..end];
     }
 
-    private static string Prompt(string text)
+    internal static string Prompt(string text)
     {
         Console.Error.Write(text);
         var sb = new StringBuilder();

@@ -15,6 +15,7 @@ public class ArchitectureTests
         Assert.DoesNotContain(names, n => n!.StartsWith("System.CommandLine", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n!.Equals("coffre", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names, n => n!.Equals("Coffre.Server", StringComparison.OrdinalIgnoreCase)); // the service host builds on the engine, never the reverse
         Assert.DoesNotContain("System.Console", names);
     }
 

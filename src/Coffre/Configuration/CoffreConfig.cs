@@ -29,6 +29,8 @@ public sealed class CoffreConfig
 
     public AlertsSection Alerts { get; set; } = new();
 
+    public ServerSection Server { get; set; } = new();
+
     /// <summary>The file this configuration was loaded from (absolute), or null when built in code.</summary>
     public string? FilePath { get; internal set; }
 

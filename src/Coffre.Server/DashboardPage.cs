@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using Coffre.Jobs;
+using Coffre.Journal;
+using Coffre.Scheduling;
+using static Coffre.Server.Html;
+
+namespace Coffre.Server;
+
+internal static class DashboardPage
+{
+    private const int LogTail = 20;
+
+    public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
+        JobQueue queue, string user, string formField, string token, string? notice)
+    {
+        var app = setup.Config.Application ?? "";
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <h1>Coffre — {E(app)}</h1>
+            <p>Logged in as {E(user)}. <form class="inline" method="post" action="/logout"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Log out</button></form></p>
+            {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
+            <h2>Status</h2><dl>
+            <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
+            <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>
+            <dt>Last drill</dt><dd>{Drill(data.LastDrill)}</dd>
+            <dt>Repository</dt><dd>{E(setup.RepositoryPath)}: {Bytes(data.RepositorySize)}, {Bytes(data.FreeDisk)} free on its disk</dd>
+            <dt>Running</dt><dd>{(queue.Current is { } current ? E(current.ToString().ToLowerInvariant()) + (queue.Waiting > 0 ? $" ({queue.Waiting} waiting)" : "") : "nothing")}</dd>
+            </dl>
+            <p><form class="inline" method="post" action="/actions/backup"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Back up now</button></form>
+            <form class="inline" method="post" action="/actions/drill"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Run a drill now</button></form></p>
+            <h2>Next scheduled runs</h2>
+            """);
+        if (plan.Count == 0) html.Append("<p>Nothing is scheduled (schedule.backup in coffre.json).</p>");
+        else
+        {
+            html.Append("<ul>");
+            foreach (var (job, due) in plan.OrderBy(p => p.Due ?? DateTimeOffset.MaxValue))
+                html.Append(CultureInfo.InvariantCulture, $"<li>{E(job.Name)}: {(due is { } d ? When(d) : "never")}</li>");
+            html.Append("</ul>");
+        }
+
+        html.Append("<h2>Backups</h2>");
+        if (data.BackupsProblem is { } problem) html.Append(CultureInfo.InvariantCulture, $"<p class=\"bad\">The backups cannot be listed: {E(problem)}</p>");
+        else if (data.Backups.Count == 0) html.Append("<p>No backup yet.</p>");
+        else
+        {
+            html.Append("<div class=\"scroll\"><table><tr><th>Backup</th><th>Size</th><th>Contents</th><th>Status</th></tr>");
+            foreach (var b in data.Backups)
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(b.Stamp)}<br><small>{E(b.Id.ToString()[..8])}</small></td><td>{Bytes((long)b.Size)}</td><td>{Contents(b)}</td><td>{Status(b)}</td></tr>");
+            html.Append("</table></div>");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<h2>Last {LogTail} runs</h2><div class=\"scroll\"><table><tr><th>Start</th><th>Operation</th><th>Result</th><th>Details</th></tr>");
+        foreach (var r in data.History.TakeLast(LogTail).Reverse())
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.Start)}</td><td>{E(r.Operation)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked ?? r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)])}</td></tr>");
+        html.Append("</table></div>");
+        return Page($"{app}: backups", html.ToString());
+    }
+
+    private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";
+
+    private static string Drill(RunRecord? r) => r is null ? "never"
+        : $"<span class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</span> on {When(r.End)}: {E(r.Error ?? r.Checked)}";
+
+    private static string Contents(BackupInfo b)
+    {
+        if (b.Metadata is not { } m) return "no metadata.json";
+        var parts = m.Databases.Select(d => $"database {d.Name} ({d.Engine}, {Bytes(d.Size)})")
+            .Concat(m.Media.Select(x => $"media {x.Name} ({x.Files} files, {Bytes(x.Bytes)})"));
+        return string.Join("<br>", parts.Select(E));
+    }
+
+    private static string Status(BackupInfo b)
+    {
+        var status = b.Metadata?.Status ?? "unknown";
+        var purpose = b.IsSafetySnapshot ? " (before a restore)" : "";
+        return $"<span class=\"{(status == "complete" ? "ok" : "bad")}\">{E(status)}</span>{E(purpose)}";
+    }
+}

@@ -1,0 +1,152 @@
+using System.Security.Claims;
+using Coffre.Journal;
+using Coffre.Metrics;
+using Coffre.Metrics.Prometheus;
+using Coffre.Scheduling;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coffre.Server;
+
+/// <summary>The routes of the service. Everything needs the login cookie (the fallback policy) except /health, /login and /metrics (which takes a bearer token too).</summary>
+internal static class ServerEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/health", Health).AllowAnonymous();
+        app.MapGet("/login", LoginForm).AllowAnonymous();
+        app.MapPost("/login", Login).AllowAnonymous();
+        app.MapPost("/logout", Logout);
+        app.MapGet("/", Dashboard);
+        // Func, not a lambda: a lambda taking only HttpContext would bind as a RequestDelegate and drop the result.
+        Func<HttpContext, Task<IResult>> backup = ctx => StartJob(ctx, JobKind.Backup), drill = ctx => StartJob(ctx, JobKind.Drill);
+        app.MapPost("/actions/backup", backup);
+        app.MapPost("/actions/drill", drill);
+        app.MapGet("/metrics", Metrics).AllowAnonymous();
+    }
+
+    /// <summary>No login: a load balancer or monitor checks the service is up and how the last backup went.</summary>
+    private static IResult Health(ServerSetup setup, JobQueue queue)
+    {
+        var history = setup.LogFolder is { } folder ? new RunJournal(folder, setup.Clock).ReadHistory() : [];
+        var last = history.LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.Application == setup.Config.Application);
+        return Results.Json(new
+        {
+            status = "ok",
+            application = setup.Config.Application,
+            running = queue.Current?.ToString().ToLowerInvariant(),
+            lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
+        });
+    }
+
+    private static IResult LoginForm(HttpContext ctx, ServerSetup setup, AdminAccount admin, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(ctx);
+        return Results.Content(LoginPage.Render(setup.Config.Application ?? "", tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
+    }
+
+    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, IAntiforgery antiforgery)
+    {
+        if (await Refused(ctx, antiforgery) is { } bad) return bad;
+        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        var user = form["user"].ToString();
+        var password = form["password"].ToString();
+        var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        IResult Again(int status, string message)
+        {
+            var tokens = antiforgery.GetAndStoreTokens(ctx);
+            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
+        }
+
+        if (admin.Problem is not null)
+        {
+            journal.Record(user, address, false, "login is impossible: " + admin.Problem);
+            return Again(StatusCodes.Status403Forbidden, "Login is impossible until the administrator is configured.");
+        }
+        if (throttle.BlockedUntil(user, address) is { } until)
+        {
+            journal.Record(user, address, false, $"refused: too many failures, blocked until {until.ToLocalTime():HH:mm:ss}");
+            return Again(StatusCodes.Status429TooManyRequests, $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}.");
+        }
+        if (!admin.Check(user, password))
+        {
+            throttle.Failed(user, address);
+            journal.Record(user, address, false, "wrong user or password");
+            return Again(StatusCodes.Status401Unauthorized, "Wrong user or password.");
+        }
+        throttle.Succeeded(user, address);
+        journal.Record(user, address, true, null);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);
+        await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        return Results.Redirect("/");
+    }
+
+    private static async Task<IResult> Logout(HttpContext ctx, IAntiforgery antiforgery)
+    {
+        if (await Refused(ctx, antiforgery) is { } bad) return bad;
+        await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return Results.Redirect("/login");
+    }
+
+    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, IAntiforgery antiforgery)
+    {
+        var data = await DashboardData.GatherAsync(setup, ctx.RequestAborted);
+        var tokens = antiforgery.GetAndStoreTokens(ctx);
+        var started = ctx.Request.Query["started"].ToString();
+        var notice = started is "backup" or "drill" ? $"The {started} was started; reload to see its result." : null;
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, notice), "text/html; charset=utf-8");
+    }
+
+    /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
+    private static async Task<IResult> StartJob(HttpContext ctx, JobKind kind)
+    {
+        var services = ctx.RequestServices;
+        if (await Refused(ctx, services.GetRequiredService<IAntiforgery>()) is { } bad) return bad;
+        var queue = services.GetRequiredService<JobQueue>();
+        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Server.Actions");
+        log.LogInformation("{Job} started from the dashboard by {User}", kind, ctx.User.Identity?.Name);
+        _ = Task.Run(async () =>
+        {
+            try { await queue.RunAsync(kind, stopping); }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
+#pragma warning disable CA1031 // the job's own journal records the failure; the service goes on
+            catch (Exception e) { log.LogError(e, "{Job} from the dashboard failed", kind); }
+#pragma warning restore CA1031
+        }, CancellationToken.None);
+        return Results.Redirect($"/?started={kind.ToString().ToLowerInvariant()}");
+    }
+
+    /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>
+    private static IResult Metrics(HttpContext ctx, ServerSetup setup, MetricsToken token)
+    {
+        if (ctx.User.Identity?.IsAuthenticated != true && !token.Accepts(ctx.Request.Headers.Authorization.ToString()))
+        {
+            ctx.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Unauthorized();
+        }
+        using var metrics = new CoffreMetrics([new MetricsTarget { Repository = setup.RepositoryPath, LogFolder = setup.LogFolder, Application = setup.Config.Application }]);
+        using var collector = new PrometheusCollector(metrics.Meter);
+        return Results.Text(PrometheusText.Format(collector.Collect()), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    /// <summary>A 400 when the POST lacks a valid antiforgery token (a cross-site request), else null.</summary>
+    private static async Task<IResult?> Refused(HttpContext ctx, IAntiforgery antiforgery)
+    {
+        try
+        {
+            await antiforgery.ValidateRequestAsync(ctx);
+            return null;
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return Results.Text("refused: the form's antiforgery token is missing or wrong; reload the page and try again", statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Coffre.Configuration;
+using Coffre.Journal;
+
+namespace Coffre.Server;
+
+/// <summary>What <see cref="CoffreServer"/> needs from its host: the configuration, how to run a job, and the clock.</summary>
+public sealed record ServerSetup
+{
+    public required CoffreConfig Config { get; init; }
+
+    /// <summary>Runs a backup or drill like the CLI does (journal, rotation, alerts): the host's job.</summary>
+    public required JobRunner RunJob { get; init; }
+
+    /// <summary>The clock of the schedule and of the login throttle (tests drive it).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Local;
+
+    /// <summary><c>ADDRESS:PORT</c>; overrides server.listen (port 0: any free port).</summary>
+    public string? Listen { get; init; }
+
+    /// <summary>Where password variables are read (null: the process environment).</summary>
+    public IDictionary<string, string?>? Environment { get; init; }
+
+    /// <summary>How long a running job may go on after a stop (SIGTERM) before it is interrupted.</summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(1);
+
+    public string RepositoryPath => Path.GetFullPath(Config.Repository.Path ?? RepositorySection.DefaultPath);
+
+    public string? LogFolder => LogPaths.Resolve(Config.Logging.Path, RepositoryPath);
+
+    public string? GetVariable(string name) =>
+        Environment is { } env ? (env.TryGetValue(name, out var v) ? v : null) : System.Environment.GetEnvironmentVariable(name);
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Coffre.Configuration;
+using Coffre.IntegrationTests.Infrastructure;
+using Coffre.IntegrationTests.Jobs.Restore;
+using Coffre.Journal;
+using Coffre.Scheduling;
+using Coffre.Server;
+using Microsoft.AspNetCore.Builder;
+
+namespace Coffre.IntegrationTests.Server;
+
+/// <summary>
+/// The SQLite sample application with an initialised repository, served by the real host on 127.0.0.1:0. Jobs run
+/// as the real <c>coffre</c> command (so they are journaled like CLI runs); an HttpClient with cookies plays the browser.
+/// </summary>
+internal sealed partial class ServedApp : IAsyncDisposable
+{
+    public const string User = "admin";
+    public const string Password = "correct horse battery";
+    public const string MetricsToken = "scrape-token-0123456789";
+
+    private static readonly Lazy<string> Hash = new(() => PasswordHash.Create(Password));
+
+    private ServedApp(SqliteApp app, WebApplication host, string address)
+    {
+        App = app;
+        Host = host;
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri(address) };
+    }
+
+    public SqliteApp App { get; }
+    public WebApplication Host { get; }
+    public HttpClient Client { get; }
+
+    /// <param name="server">The server section as JSON; default: the admin with the test password and the metrics token variable.</param>
+    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null)
+    {
+        var app = new SqliteApp(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(app.Root, "coffre.json")))!.AsObject();
+        config["server"] = JsonNode.Parse(server ?? $$"""{ "admin": { "user": "{{User}}", "passwordHash": "{{Hash.Value}}" }, "metricsTokenEnv": "COFFRE_METRICS_TOKEN" }""");
+        if (schedule is not null) config["schedule"] = JsonNode.Parse(schedule);
+        File.WriteAllText(Path.Combine(app.Root, "coffre.json"), config.ToJsonString());
+        app.Coffre.Ok("init");
+        var setup = new ServerSetup
+        {
+            Config = ConfigLoader.Load(Path.Combine(app.Root, "coffre.json")),
+            Listen = "127.0.0.1:0",
+            Clock = clock ?? TimeProvider.System,
+            TimeZone = clock?.LocalTimeZone ?? TimeZoneInfo.Local,
+            Environment = new Dictionary<string, string?> { ["COFFRE_PASSWORD"] = TestPasswords.Default, ["COFFRE_METRICS_TOKEN"] = MetricsToken },
+            RunJob = (kind, ct) => Task.Run(() => app.Coffre.Run(kind == JobKind.Backup ? "backup" : "drill").ExitCode, ct),
+        };
+        var host = CoffreServer.Build(setup);
+        await host.StartAsync();
+        return new ServedApp(app, host, CoffreServer.Address(host));
+    }
+
+    public string LogFolder => Path.Combine(App.Root, "logs");
+
+    public IReadOnlyList<RunRecord> History() => new RunJournal(LogFolder, TimeProvider.System).ReadHistory();
+
+    /// <summary>The antiforgery token of a page's form.</summary>
+    public static string Token(string html) => TokenField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery field in:\n" + html);
+
+    public async Task<HttpResponseMessage> LoginAsync(string user, string password)
+    {
+        var form = await Client.GetStringAsync(new Uri("/login", UriKind.Relative));
+        return await Client.PostAsync(new Uri("/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Token(form), ["user"] = user, ["password"] = password,
+        }));
+    }
+
+    public async Task<string> DashboardAsync()
+    {
+        using var response = await Client.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>Waits (up to 2 minutes) until the journal holds a record matching <paramref name="match"/>.</summary>
+    public async Task<RunRecord> WaitForRunAsync(Func<RunRecord, bool> match)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (History().FirstOrDefault(match) is { } run) return run;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("no such run in the journal; history:\n" + string.Join('\n', History().Select(r => r.ToJson())));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Host.StopAsync();
+        await Host.DisposeAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}
