@@ -13,8 +13,7 @@ public static partial class ArchiveTime
     private const string StampFormat = "yyyyMMdd_HHmmss";
 
     /// <summary><c>YYYYMMDD_HHMMSS</c> of <paramref name="time"/> in <paramref name="zone"/> (what <c>coffre list</c> shows).</summary>
-    public static string Stamp(DateTimeOffset time, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(time, zone).ToString(StampFormat, CultureInfo.InvariantCulture);
+    public static string Stamp(DateTimeOffset time, TimeZoneInfo zone) => BackupStamp.Format(time, zone);
 
     /// <summary>Python's <c>datetime.isoformat(timespec="microseconds")</c> of the local time: no offset, always 6 digits.</summary>
     public static string Iso(DateTimeOffset time, TimeZoneInfo zone) =>

@@ -160,7 +160,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             var snapshotPath = MediaDir + "/" + name;
             var (wanted, whole) = includes.Selects(snapshotPath);
             if (!wanted) continue;
-            var configured = config.Media.Find(m => (m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'))) == name);
+            var configured = config.Media.Find(m => BackupManager.MediaName(m) == name);
             string destination;
             if (request.Target is { } target) destination = Path.Combine(Path.GetFullPath(target), "media", name);
             else if (configured is not null) destination = Path.GetFullPath(configured.Path!);

@@ -85,6 +85,6 @@ public class ExportCliTests
         app.Coffre.Ok("export", "latest", archive, "--force");
         Assert.Equal(ArchiveApp.Sha256(archive), ArchiveApp.ReadJson(archive + ".json").GetProperty("hash").GetString());
         Assert.Empty(Directory.EnumerateFiles(app.Sub(""), "*.tmp-*"));
-        Errors.AssertOneLine(app.Coffre.Run("export", "20000101_000000", app.Sub("other.tar.gz")), 1, "no snapshot 20000101_000000");
+        Errors.AssertOneLine(app.Coffre.Run("export", "20000101_000000", app.Sub("other.tar.gz")), 1, "is named 20000101_000000");
     }
 }

@@ -118,6 +118,7 @@ public class SqliteApplicationRestoreTests
         foreach (var (args, expected) in new (string[], string)[]
                  {
                      (["restore", "19990101_000000", "--force"], "no backup of shop is named 19990101_000000"),
+                     (["restore", "not-an-id", "--force"], "names no backup"),
                      (["restore", "latest", "--only", "everything", "--force"], "--only database or --only media"),
                      (["restore", "latest", "--include", "etc/passwd", "--force"], "name a path under one of them"),
                      (["restore", "latest", "--database", "other", "--force"], "no database named other"),
