@@ -171,12 +171,12 @@ public sealed class Restorer(Repository.Repository repo)
     private void RemoveExtra(byte[] dir, List<Node> nodes)
     {
         if (Posix.TryLStat(dir, out var st) != 0 || !st.IsDirectory) return;
-        var wanted = new Dictionary<string, NodeType>(StringComparer.Ordinal);
-        foreach (var n in nodes) wanted[Convert.ToBase64String(n.Name)] = n.Type;
+        var wanted = new Dictionary<byte[], NodeType>(ByteArrayComparer.Instance);
+        foreach (var n in nodes) wanted[n.Name] = n.Type;
         foreach (var name in Posix.ReadDirectory(dir))
         {
             var path = UnixPath.Join(dir, name);
-            if (wanted.TryGetValue(Convert.ToBase64String(name), out var type))
+            if (wanted.TryGetValue(name, out var type))
             {
                 var isDir = Posix.LStat(path).IsDirectory;
                 if (isDir == (type == NodeType.Dir)) continue;

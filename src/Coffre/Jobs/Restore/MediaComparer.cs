@@ -97,14 +97,14 @@ public sealed class MediaComparer
     /// <summary>Entries on disk the snapshot's folder does not have (or has with another type), files counted.</summary>
     private void CountExtra(byte[] dir, List<Node> nodes)
     {
-        var known = new Dictionary<string, bool>(StringComparer.Ordinal);
-        foreach (var n in nodes) known[Convert.ToBase64String(n.Name)] = n.Type == NodeType.Dir;
+        var known = new Dictionary<byte[], bool>(ByteArrayComparer.Instance);
+        foreach (var n in nodes) known[n.Name] = n.Type == NodeType.Dir;
         foreach (var name in Posix.ReadDirectory(dir))
         {
             var path = UnixPath.Join(dir, name);
             if (_excludes.IsExcluded(UnixPath.ToDisplay(path))) continue;
             var isDir = Posix.LStat(path).IsDirectory;
-            if (known.TryGetValue(Convert.ToBase64String(name), out var wasDir) && wasDir == isDir) continue;
+            if (known.TryGetValue(name, out var wasDir) && wasDir == isDir) continue;
             if (!isDir) { Differ(ref _removed, path, "is not in the backup"); continue; }
             foreach (var file in FilesUnder(path)) Differ(ref _removed, file, "is not in the backup");
         }
