@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using Coffre.Configuration;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +15,8 @@ namespace Coffre.Server;
 
 /// <summary>
 /// The service of <c>coffre serve</c> (docs/service.md): Kestrel on 127.0.0.1 by default, the schedule in the
-/// background, cookie login for everything but <c>/health</c>, antiforgery tokens on every POST.
+/// background, and the dashboard at the root (<see cref="CoffreServiceCollectionExtensions.AddCoffre(Microsoft.Extensions.DependencyInjection.IServiceCollection, ServerSetup)"/>,
+/// <see cref="CoffreEndpointRouteBuilderExtensions.MapCoffreDashboard"/>: the same code an application hosting the dashboard uses).
 /// </summary>
 public static class CoffreServer
 {
@@ -36,38 +36,18 @@ public static class CoffreServer
         if (setup.LogFolder is { } logs)
             builder.Services.AddDataProtection().SetApplicationName("coffre").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(logs, "server-keys")));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = setup.StopGrace + TimeSpan.FromSeconds(30));
-        builder.Services.AddSingleton(setup);
-        builder.Services.AddSingleton(new JobQueue(setup.RunJob));
-        builder.Services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));
-        builder.Services.AddSingleton(new LoginThrottle(setup.Clock));
-        builder.Services.AddSingleton(new MetricsToken(setup));
-        builder.Services.AddSingleton(new LoginJournal(setup));
-        builder.Services.AddSingleton<ScheduleService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
         builder.Services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "coffre-csrf";
+            o.Cookie.Name = CoffreAuthentication.AntiforgeryCookie;
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
-        {
-            o.Cookie.Name = "coffre-session";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest; // Secure behind https
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
-            o.LoginPath = "/login";
-            o.LogoutPath = "/logout";
-        });
-        builder.Services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.Services.AddCoffre(setup);
 
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        ServerEndpoints.Map(app);
+        app.MapCoffreDashboard("/");
         return app;
     }
 

@@ -12,13 +12,13 @@ internal static class DashboardPage
     private const int LogTail = 20;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        JobQueue queue, string user, string formField, string token, string? notice)
+        JobQueue queue, PageContext page, string? notice)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <h1>Coffre — {E(app)}</h1>
-            <p>Logged in as {E(user)}. <form class="inline" method="post" action="/logout"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Log out</button></form></p>
+            <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
             {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
             <h2>Status</h2><dl>
             <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
@@ -27,8 +27,8 @@ internal static class DashboardPage
             <dt>Repository</dt><dd>{E(setup.RepositoryPath)}: {Bytes(data.RepositorySize)}, {Bytes(data.FreeDisk)} free on its disk</dd>
             <dt>Running</dt><dd>{(queue.Current is { } current ? E(current.ToString().ToLowerInvariant()) + (queue.Waiting > 0 ? $" ({queue.Waiting} waiting)" : "") : "nothing")}</dd>
             </dl>
-            <p><form class="inline" method="post" action="/actions/backup"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Back up now</button></form>
-            <form class="inline" method="post" action="/actions/drill"><input type="hidden" name="{E(formField)}" value="{E(token)}"><button>Run a drill now</button></form></p>
+            <p>{page.ActionButton("/actions/backup", "Back up now")}
+            {page.ActionButton("/actions/drill", "Run a drill now")}</p>
             <h2>Next scheduled runs</h2>
             """);
         if (plan.Count == 0) html.Append("<p>Nothing is scheduled (schedule.backup in coffre.json).</p>");

@@ -5,30 +5,30 @@ using Coffre.Metrics.Prometheus;
 using Coffre.Scheduling;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Coffre.Server;
 
-/// <summary>The routes of the service. Everything needs the login cookie (the fallback policy) except /health, /login and /metrics (which takes a bearer token too).</summary>
+/// <summary>The routes of the dashboard, relative to its prefix (<see cref="DashboardRoutes"/>). The group requires the dashboard login except /health, /login and /metrics (which takes a bearer token too).</summary>
 internal static class ServerEndpoints
 {
-    public static void Map(WebApplication app)
+    public static void Map(IEndpointRouteBuilder group)
     {
-        app.MapGet("/health", Health).AllowAnonymous();
-        app.MapGet("/login", LoginForm).AllowAnonymous();
-        app.MapPost("/login", Login).AllowAnonymous();
-        app.MapPost("/logout", Logout);
-        app.MapGet("/", Dashboard);
+        group.MapGet("/health", Health).AllowAnonymous();
+        group.MapGet("/login", LoginForm).AllowAnonymous();
+        group.MapPost("/login", Login).AllowAnonymous();
+        group.MapPost("/logout", Logout);
+        group.MapGet("/", Dashboard);
         // Func, not a lambda: a lambda taking only HttpContext would bind as a RequestDelegate and drop the result.
         Func<HttpContext, Task<IResult>> backup = ctx => StartJob(ctx, JobKind.Backup), drill = ctx => StartJob(ctx, JobKind.Drill);
-        app.MapPost("/actions/backup", backup);
-        app.MapPost("/actions/drill", drill);
-        app.MapGet("/metrics", Metrics).AllowAnonymous();
+        group.MapPost("/actions/backup", backup);
+        group.MapPost("/actions/drill", drill);
+        group.MapGet("/metrics", Metrics).AllowAnonymous();
     }
 
     /// <summary>No login: a load balancer or monitor checks the service is up and how the last backup went.</summary>
@@ -45,13 +45,13 @@ internal static class ServerEndpoints
         });
     }
 
-    private static IResult LoginForm(HttpContext ctx, ServerSetup setup, AdminAccount admin, IAntiforgery antiforgery)
+    private static IResult LoginForm(HttpContext ctx, ServerSetup setup, AdminAccount admin, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         var tokens = antiforgery.GetAndStoreTokens(ctx);
-        return Results.Content(LoginPage.Render(setup.Config.Application ?? "", tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
+        return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, IAntiforgery antiforgery)
+    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         if (await Refused(ctx, antiforgery) is { } bad) return bad;
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
@@ -61,7 +61,7 @@ internal static class ServerEndpoints
         IResult Again(int status, string message)
         {
             var tokens = antiforgery.GetAndStoreTokens(ctx);
-            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
+            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
         }
 
         if (admin.Problem is not null)
@@ -82,25 +82,25 @@ internal static class ServerEndpoints
         }
         throttle.Succeeded(user, address);
         journal.Record(user, address, true, null);
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CookieAuthenticationDefaults.AuthenticationScheme);
-        await ctx.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
-        return Results.Redirect("/");
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CoffreAuthentication.Scheme);
+        await ctx.SignInAsync(CoffreAuthentication.Scheme, new ClaimsPrincipal(identity));
+        return Results.Redirect(routes.Url(ctx, "/"));
     }
 
-    private static async Task<IResult> Logout(HttpContext ctx, IAntiforgery antiforgery)
+    private static async Task<IResult> Logout(HttpContext ctx, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         if (await Refused(ctx, antiforgery) is { } bad) return bad;
-        await ctx.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        return Results.Redirect("/login");
+        await ctx.SignOutAsync(CoffreAuthentication.Scheme);
+        return Results.Redirect(routes.Url(ctx, "/login"));
     }
 
-    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, IAntiforgery antiforgery)
+    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         var data = await DashboardData.GatherAsync(setup, ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" ? $"The {started} was started; reload to see its result." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, notice), "text/html; charset=utf-8");
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), notice), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
@@ -120,13 +120,14 @@ internal static class ServerEndpoints
             catch (Exception e) { log.LogError(e, "{Job} from the dashboard failed", kind); }
 #pragma warning restore CA1031
         }, CancellationToken.None);
-        return Results.Redirect($"/?started={kind.ToString().ToLowerInvariant()}");
+        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={kind.ToString().ToLowerInvariant()}"));
     }
 
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>
-    private static IResult Metrics(HttpContext ctx, ServerSetup setup, MetricsToken token)
+    private static async Task<IResult> Metrics(HttpContext ctx, ServerSetup setup, MetricsToken token)
     {
-        if (ctx.User.Identity?.IsAuthenticated != true && !token.Accepts(ctx.Request.Headers.Authorization.ToString()))
+        var session = await ctx.AuthenticateAsync(CoffreAuthentication.Scheme); // an anonymous route: the session is not read for it
+        if (!session.Succeeded && !token.Accepts(ctx.Request.Headers.Authorization.ToString()))
         {
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Unauthorized();

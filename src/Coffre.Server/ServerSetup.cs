@@ -25,6 +25,9 @@ public sealed record ServerSetup
     /// <summary>How long a running job may go on after a stop (SIGTERM) before it is interrupted.</summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>What is wrong with the configuration (<see cref="ConfigValidator"/>): nothing is scheduled and the dashboard lists them.</summary>
+    public IReadOnlyList<string> ConfigProblems { get; init; } = [];
+
     public string RepositoryPath => Path.GetFullPath(Config.Repository.Path ?? RepositorySection.DefaultPath);
 
     public string? LogFolder => LogPaths.Resolve(Config.Logging.Path, RepositoryPath);

@@ -65,13 +65,29 @@ public static class ConfigLoader
             flat[key] = value;
             fromEnv[key] = variable;
         }
+        return Bind(flat, fromEnv, file, Path.GetDirectoryName(file)!, home);
+    }
 
+    /// <summary>
+    /// Binds a section of an application's own configuration (appsettings.json, its environment variables...) the way
+    /// <see cref="Load"/> binds coffre.json: same keys, same checks (<see cref="ConfigValidator.Validate"/> reports
+    /// them), relative paths resolved against <paramref name="baseDirectory"/>. <see cref="CoffreConfig.FilePath"/> is null.
+    /// </summary>
+    public static CoffreConfig FromSection(IConfiguration section, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var flat = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in section.AsEnumerable(makePathsRelative: true)) flat[k] = v;
+        return Bind(flat, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), null, Path.GetFullPath(baseDirectory), Home(ProcessEnvironment()));
+    }
+
+    private static CoffreConfig Bind(Dictionary<string, string?> flat, Dictionary<string, string> fromEnv, string? file, string directory, string? home)
+    {
         var config = new CoffreConfig { FilePath = file };
         var clean = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         KeyChecker.Check(flat, fromEnv, clean, config.LoadErrors);
         new ConfigurationBuilder().AddInMemoryCollection(clean).Build().Bind(config);
-
-        Complete(config, Path.GetDirectoryName(file)!, home);
+        Complete(config, directory, home);
         return config;
     }
 

@@ -1,0 +1,92 @@
+using Coffre.Configuration;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffre.Server;
+
+/// <summary>
+/// Hosts Coffre's schedule and dashboard in an ASP.NET Core application (docs/service.md, "Inside an application"):
+/// <code>
+/// builder.Services.AddCoffre(builder.Configuration.GetSection("Coffre"));
+/// app.MapCoffreDashboard("/admin/backups");
+/// </code>
+/// <c>coffre serve</c> is built the same way (<see cref="CoffreServer.Build"/>), so both run the same code.
+/// </summary>
+public static class CoffreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <paramref name="section"/> (the keys of coffre.json) and adds the schedule, the jobs and the dashboard's
+    /// services. A configuration with problems does not stop the application: nothing is scheduled and the dashboard
+    /// lists the problems.
+    /// </summary>
+    public static IServiceCollection AddCoffre(this IServiceCollection services, IConfiguration section, Action<CoffreHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var options = new CoffreHostOptions();
+        configure?.Invoke(options);
+        var config = ConfigLoader.FromSection(section, options.BaseDirectory ?? Directory.GetCurrentDirectory());
+        var setup = new ServerSetup
+        {
+            Config = config,
+            RunJob = options.RunJob ?? throw new InvalidOperationException("CoffreHostOptions.RunJob is required"),
+            Clock = options.Clock ?? TimeProvider.System,
+            TimeZone = options.TimeZone ?? TimeZoneInfo.Local,
+            ConfigProblems = [.. ConfigValidator.Validate(config).Select(e => e.ToString())],
+        };
+        return services.AddCoffre(setup);
+    }
+
+    /// <summary>Adds the services of the dashboard and the schedule for <paramref name="setup"/>.</summary>
+    public static IServiceCollection AddCoffre(this IServiceCollection services, ServerSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(setup);
+        services.AddSingleton(setup);
+        services.AddSingleton<DashboardRoutes>();
+        services.AddSingleton(new JobQueue(setup.RunJob));
+        services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));
+        services.AddSingleton(new LoginThrottle(setup.Clock));
+        services.AddSingleton(new MetricsToken(setup));
+        services.AddSingleton(new LoginJournal(setup));
+        services.AddSingleton<ScheduleService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
+        services.AddAntiforgery();
+        services.AddAuthentication().AddCookie(CoffreAuthentication.Scheme, o =>
+        {
+            o.Cookie.Name = CoffreAuthentication.SessionCookie;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind https
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        // The paths depend on where MapCoffreDashboard puts the dashboard; options are built at the first request, after it.
+        services.AddOptions<CookieAuthenticationOptions>(CoffreAuthentication.Scheme).Configure<DashboardRoutes>((o, routes) =>
+        {
+            o.Cookie.Path = routes.CookiePath;
+            o.LoginPath = routes.Prefix + "/login";
+            o.LogoutPath = routes.Prefix + "/logout";
+            o.AccessDeniedPath = routes.Prefix + "/login";
+        });
+        services.AddAuthorizationBuilder().AddPolicy(CoffreAuthentication.Policy, p => p
+            .AddAuthenticationSchemes(CoffreAuthentication.Scheme)
+            .RequireAuthenticatedUser());
+        return services;
+    }
+}
+
+/// <summary>What <see cref="CoffreServiceCollectionExtensions.AddCoffre(IServiceCollection, IConfiguration, Action{CoffreHostOptions})"/> cannot read from the configuration section.</summary>
+public sealed class CoffreHostOptions
+{
+    /// <summary>The folder relative paths of the section are resolved against (default: the current folder).</summary>
+    public string? BaseDirectory { get; set; }
+
+    /// <summary>Runs the jobs; default: the engine's job runner.</summary>
+    public JobRunner? RunJob { get; set; }
+
+    public TimeProvider? Clock { get; set; }
+
+    public TimeZoneInfo? TimeZone { get; set; }
+}
