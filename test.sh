@@ -48,7 +48,7 @@ if [ "$build" != 0 ]; then
 fi
 
 status=0
-for project in tests/Coffre.Tests tests/Coffre.IntegrationTests; do
+for project in tests/Coffre.Tests tests/Coffre.Server.Tests tests/Coffre.IntegrationTests; do
   name=$(basename "$project")
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" "$@" || status=1

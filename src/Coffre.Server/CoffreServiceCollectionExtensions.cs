@@ -30,7 +30,7 @@ public static class CoffreServiceCollectionExtensions
         var setup = new ServerSetup
         {
             Config = config,
-            RunJob = options.RunJob ?? throw new InvalidOperationException("CoffreHostOptions.RunJob is required"),
+            RunJob = options.RunJob ?? ((_, _) => throw new NotSupportedException("no job runner yet")),
             Clock = options.Clock ?? TimeProvider.System,
             TimeZone = options.TimeZone ?? TimeZoneInfo.Local,
             ConfigProblems = [.. ConfigValidator.Validate(config).Select(e => e.ToString())],

@@ -12,7 +12,7 @@ internal static class DashboardPage
     private const int LogTail = 20;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        JobQueue queue, PageContext page, string? notice)
+        JobQueue queue, PageContext page, IReadOnlyList<string> problems, string? notice)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
@@ -20,6 +20,7 @@ internal static class DashboardPage
             <h1>Coffre — {E(app)}</h1>
             <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
             {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
+            {(problems.Count == 0 ? "" : $"<section class=\"problems\"><h2>Problems</h2><ul>{string.Concat(problems.Select(p => $"<li class=\"bad\">{E(p)}</li>"))}</ul></section>")}
             <h2>Status</h2><dl>
             <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
             <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>

@@ -18,14 +18,24 @@ public sealed class ScheduleService(ServerSetup setup, JobQueue queue, ILogger<S
     /// <summary>Every scheduled job and when it is due next (refreshed when a job ends).</summary>
     public IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> Plan => plan;
 
+    /// <summary>Why nothing is scheduled although the configuration asks for it, or null.</summary>
+    public string? Problem { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = setup.Config;
+        if (setup.ConfigProblems.Count > 0)
+        {
+            Problem = $"nothing is scheduled: the configuration has {setup.ConfigProblems.Count} problem(s)";
+            log.LogError("{Problem}: {First}", Problem, setup.ConfigProblems[0]);
+            return;
+        }
         IReadOnlyList<ScheduledJob> jobs;
         try { jobs = ScheduledJob.FromConfig(config.Schedule); }
         catch (FormatException e)
         {
-            log.LogError("the schedule of {Config} is invalid, nothing is scheduled: {Message}", config.FilePath, e.Message);
+            Problem = $"the schedule is invalid, nothing is scheduled: {e.Message}";
+            log.LogError("the schedule of {Config} is invalid, nothing is scheduled: {Message}", config.FilePath ?? "the configuration", e.Message);
             return;
         }
         if (jobs.Count == 0)

@@ -38,7 +38,7 @@ internal static class ServerEndpoints
         var last = history.LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.Application == setup.Config.Application);
         return Results.Json(new
         {
-            status = "ok",
+            status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured",
             application = setup.Config.Application,
             running = queue.Current?.ToString().ToLowerInvariant(),
             lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
@@ -97,10 +97,11 @@ internal static class ServerEndpoints
     private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         var data = await DashboardData.GatherAsync(setup, ctx.RequestAborted);
+        var problems = DashboardProblems.Find(setup, data, schedule.Problem);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" ? $"The {started} was started; reload to see its result." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), notice), "text/html; charset=utf-8");
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>

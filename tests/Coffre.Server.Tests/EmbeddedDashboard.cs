@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Coffre.Server;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Coffre.Server.Tests;
+
+/// <summary>
+/// samples/webapp (an application with <c>AddCoffre</c> and <c>MapCoffreDashboard("/admin/backups")</c>) in memory,
+/// its Coffre section pointed at a temporary folder, the admin's hash of <see cref="Password"/>, and a login
+/// throttle on a clock the test moves.
+/// </summary>
+internal sealed partial class EmbeddedDashboard : WebApplicationFactory<Program>
+{
+    public const string Prefix = "/admin/backups";
+    public const string User = "admin";
+    public const string Password = "correct horse battery";
+
+    private static readonly Lazy<string> Hash = new(() => PasswordHash.Create(Password));
+    private readonly Dictionary<string, string?> settings;
+
+    public EmbeddedDashboard(Dictionary<string, string?>? extra = null)
+    {
+        Folder = Directory.CreateTempSubdirectory("coffre-embedded-").FullName;
+        settings = new()
+        {
+            ["Coffre:repository:path"] = Path.Combine(Folder, "repo"),
+            ["Coffre:logging:path"] = Path.Combine(Folder, "logs"),
+            ["Coffre:server:admin:passwordHash"] = Hash.Value,
+        };
+        foreach (var (k, v) in extra ?? []) settings[k] = v;
+        Throttle = new LoginThrottle(Clock);
+    }
+
+    public string Folder { get; }
+
+    public LoginThrottle Throttle { get; }
+
+    public ManualTimeProvider Clock { get; } = new(DateTimeOffset.UnixEpoch.AddYears(56));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        builder.ConfigureTestServices(s => s.AddSingleton(Throttle));
+    }
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed.</summary>
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public static string Token(string html) => TokenField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery field in:\n" + html);
+
+    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string user, string password)
+    {
+        var form = await client.GetStringAsync(new Uri(Prefix + "/login", UriKind.Relative));
+        return await client.PostAsync(new Uri(Prefix + "/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = Token(form), ["user"] = user, ["password"] = password,
+        }));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}
+
+/// <summary>A clock moved by hand (the login throttle's delays).</summary>
+internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+{
+    private long ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref ticks, by.Ticks);
+}
