@@ -46,9 +46,12 @@ internal static class DashboardPage
         else if (data.Backups.Count == 0) html.Append("<p>No backup yet.</p>");
         else
         {
-            html.Append("<div class=\"scroll\"><table><tr><th>Backup</th><th>Size</th><th>Contents</th><th>Status</th></tr>");
+            html.Append("<div class=\"scroll\"><table id=\"backups\"><tr><th>Backup</th><th>Size</th><th>Duration</th><th>Contents</th><th>Status</th></tr>");
             foreach (var b in data.Backups)
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(b.Stamp)}<br><small>{E(b.Id.ToString()[..8])}</small></td><td>{Bytes((long)b.Size)}</td><td>{Contents(b)}</td><td>{Status(b)}</td></tr>");
+            {
+                var id = b.Id.ToString();
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{E(page.Url($"/backups/{id}"))}\">{E(b.Stamp)}</a><br><small>{E(id[..8])}</small> <small><a href=\"{E(page.Url($"/backups/{id}/export"))}\">download</a></small></td><td>{Bytes((long)b.Size)}</td><td>{Duration(b)}</td><td>{Contents(b)}</td><td>{Status(b)}</td></tr>");
+            }
             html.Append("</table></div>");
         }
 
@@ -63,6 +66,10 @@ internal static class DashboardPage
 
     private static string Drill(RunRecord? r) => r is null ? "never"
         : $"<span class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</span> on {When(r.End)}: {E(r.Error ?? r.Checked)}";
+
+    private static string Duration(BackupInfo b) => b.Metadata is { DurationSeconds: var d and > 0 }
+        ? E(TimeSpan.FromSeconds(Math.Round(d)).ToString(d >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture))
+        : "";
 
     private static string Contents(BackupInfo b)
     {

@@ -26,7 +26,7 @@ public partial class ServerJobsTests
         using (var login = await served.LoginAsync(ServedApp.User, ServedApp.Password))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var page = await served.DashboardAsync();
-        Assert.Contains($"<td>{BackupStamp.Format(time)}<br><small>{run.SnapshotId![..8]}</small>", page, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/backups/{run.SnapshotId}\">{BackupStamp.Format(time)}</a><br><small>{run.SnapshotId![..8]}</small>", page, StringComparison.Ordinal);
         Assert.Contains("database main (sqlite,", page, StringComparison.Ordinal);
         Assert.Contains("media media (4 files,", page, StringComparison.Ordinal); // the cache folder is excluded
         Assert.Contains("<span class=\"ok\">complete</span>", page, StringComparison.Ordinal);

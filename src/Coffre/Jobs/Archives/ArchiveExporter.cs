@@ -57,15 +57,7 @@ public static class ArchiveExporter
         var (sha256, size) = await AtomicFile.WriteAsync(archivePath, options.Overwrite, 0x180 /* 0600: the application's data */, async (file, token) =>
         {
             await using var hashing = new HashingStream(file, leaveOpen: true);
-            await using (var gzip = new GZipStream(hashing, options.Compression, leaveOpen: true))
-            await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
-            {
-                // metadata.json first: it tells an importer that the archive is Coffre's before anything else.
-                if (root.Find(n => n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile)) is { } meta)
-                    await writer.WriteAsync(tar, meta, [ArchiveLayout.MetadataFile], token).ConfigureAwait(false);
-                foreach (var node in root.Where(n => !(n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile))))
-                    await writer.WriteAsync(tar, node, [Name(node, writer.Warnings)], token).ConfigureAwait(false);
-            }
+            await WriteArchiveAsync(root, writer, hashing, options.Compression, token).ConfigureAwait(false);
             await hashing.FlushAsync(token).ConfigureAwait(false);
             return (hashing.HashHex(), hashing.Count);
         }, ct).ConfigureAwait(false);
@@ -91,6 +83,31 @@ public static class ArchiveExporter
         };
         await sidecar.WriteAsync(archivePath, options.Overwrite, ct).ConfigureAwait(false);
         return new ExportResult(archivePath, ArchiveSidecar.PathFor(archivePath), sidecar, size, writer.Files, writer.Bytes, writer.Warnings);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> as the same tar.gz to <paramref name="output"/> (a download), under a
+    /// non-exclusive repository lock. What the output saw is incomplete when this throws: the caller must not
+    /// present it as an archive (an HTTP download is aborted, not ended).
+    /// </summary>
+    public static async Task StreamAsync(Repository.Repository repo, SnapshotEntry snapshot, Stream output, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
+        var root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
+        await WriteArchiveAsync(root, new EntryWriter(repo, new RestoreProgress()), output, CompressionLevel.Fastest, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteArchiveAsync(List<Node> root, EntryWriter writer, Stream output, CompressionLevel compression, CancellationToken ct)
+    {
+        await using var gzip = new GZipStream(output, compression, leaveOpen: true);
+        await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        // metadata.json first: it tells an importer that the archive is Coffre's before anything else.
+        if (root.Find(n => n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile)) is { } meta)
+            await writer.WriteAsync(tar, meta, [ArchiveLayout.MetadataFile], ct).ConfigureAwait(false);
+        foreach (var node in root.Where(n => !(n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile))))
+            await writer.WriteAsync(tar, node, [Name(node, writer.Warnings)], ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+using Coffre.Jobs;
+using Coffre.Model;
+using static Coffre.Server.Html;
+
+namespace Coffre.Server;
+
+/// <summary>One folder of a backup: a path with links up, then its folders (links down) and files with size and time.</summary>
+internal static class BrowsePage
+{
+    public static string Render(string application, SnapshotFolder folder, PageContext page)
+    {
+        var id = folder.Snapshot.Id.ToString();
+        var stamp = BackupStamp.Format(folder.Snapshot.Snapshot.Time.ToDateTimeOffset());
+        string Link(string path) => page.Url($"/backups/{id}?path={Uri.EscapeDataString(path)}");
+
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <p><a href="{E(page.Url("/"))}">← Dashboard</a></p>
+            <h1>Backup {E(stamp)} <small>{E(id[..8])}</small></h1>
+            <p><a href="{E(page.Url($"/backups/{id}/export"))}">Download as .tar.gz</a></p>
+            <h2>
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(Link("/"))}\">{E(application)}</a>");
+        var walked = "";
+        foreach (var segment in folder.Path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            walked += "/" + segment;
+            html.Append(CultureInfo.InvariantCulture, $" / <a href=\"{E(Link(walked))}\">{E(segment)}</a>");
+        }
+        html.Append("</h2>");
+        if (folder.Entries.Count == 0) html.Append("<p>This folder is empty.</p>");
+        else
+        {
+            html.Append("<div class=\"scroll\"><table><tr><th>Name</th><th>Size</th><th>Modified</th></tr>");
+            var parent = folder.Path == "/" ? "" : folder.Path;
+            foreach (var node in folder.Entries)
+            {
+                var name = node.Type == NodeType.Dir
+                    ? $"<a href=\"{E(Link($"{parent}/{node.DisplayName}"))}\">{E(node.DisplayName)}/</a>"
+                    : E(node.DisplayName) + (node.Type == NodeType.Symlink ? " (link)" : "");
+                var size = node.Type == NodeType.File ? Bytes((long)node.Size) : "";
+                var modified = node.ModTime.ToDateTimeOffset().ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{name}</td><td>{size}</td><td>{E(modified)}</td></tr>");
+            }
+            html.Append("</table></div>");
+        }
+        return Page($"{application}: backup {stamp}", html.ToString());
+    }
+}
