@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
-# Runs every test of Coffre: unit tests, then integration tests against the real restic.
-# Installs what the tests need when it is missing (restic from Debian's packages).
+# Runs every test of Coffre: unit tests, integration tests against the real restic, then the dashboard in a real
+# browser (Playwright driving Debian's chromium).
+# Installs what the tests need when it is missing (restic and chromium from Debian's packages).
 # In CI (CI=true) a component that cannot be installed is a failure, never a silent skip.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# apt_install PACKAGE...: from Debian's packages, as root or through sudo.
+apt_install() {
+  echo "test.sh: installing $*"
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq >/dev/null && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 need_apt=()
 command -v restic >/dev/null 2>&1 || need_apt+=(restic)
 [ -e /usr/lib/x86_64-linux-gnu/libzstd.so.1 ] || need_apt+=(libzstd1)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "test.sh: installing ${need_apt[*]}"
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  fi
-fi
+[ ${#need_apt[@]} -eq 0 ] || apt_install "${need_apt[@]}"
 if ! command -v restic >/dev/null 2>&1; then
   echo "test.sh: restic is required for the interop tests and could not be installed" >&2
   echo "0 passed, 1 failed"
   exit 1
+fi
+
+# The browser tests (tests/Coffre.EndToEndTests): Playwright never downloads a browser, it drives Debian's chromium.
+[ -x /usr/bin/chromium ] || apt_install chromium
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: chromium is required for the browser tests (tests/Coffre.EndToEndTests) and could not be installed" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: /usr/bin/chromium missing (apt-get install chromium): the browser tests will be skipped (CI=true makes this a failure)" >&2
 fi
 
 results=$(mktemp -d)
@@ -48,7 +61,7 @@ if [ "$build" != 0 ]; then
 fi
 
 status=0
-for project in tests/Coffre.Tests tests/Coffre.Server.Tests tests/Coffre.IntegrationTests; do
+for project in tests/Coffre.Tests tests/Coffre.Server.Tests tests/Coffre.IntegrationTests tests/Coffre.EndToEndTests; do
   name=$(basename "$project")
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=minimal" "$@" || status=1

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Coffre.IntegrationTests.Infrastructure;
 using Coffre.Journal;
 using Coffre.Server;
@@ -13,14 +12,14 @@ public class ServeCliTests
     public async Task Coffre_serve_runs_a_backup_from_the_dashboard_refuses_a_port_in_use_and_stops_on_sigterm()
     {
         using var dir = new TestDirectory("serve-cli");
-        var port = FreePort();
+        var port = ServeProcess.FreePort();
         await using (var setup = await ServedApp.StartAsync(dir)) { } // the app, its coffre.json (admin, token) and repository
         var app = Path.Combine(dir.Path, "app");
         var coffre = new CoffreRunner(null) { WorkingDirectory = app };
         coffre.Environment["COFFRE_METRICS_TOKEN"] = ServedApp.MetricsToken;
         using var server = coffre.Start("serve", "--listen", $"127.0.0.1:{port}");
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitForHealthAsync(client, server);
+        await ServeProcess.WaitForHealthAsync(client, server);
 
         var second = coffre.Run("serve", "--listen", $"127.0.0.1:{port}");
         Assert.Equal(1, second.ExitCode);
@@ -69,28 +68,5 @@ public class ServeCliTests
         Assert.Equal(1, shortOne.ExitCode);
         Assert.Equal("", shortOne.StdOut);
         Assert.Contains("too short", shortOne.StdErr, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient client, RunningProcess server)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            Assert.False(server.HasExited, "coffre serve exited: " + (server.HasExited ? server.Wait(TimeSpan.FromSeconds(5)).Describe() : ""));
-            try
-            {
-                using var r = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (r.StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("coffre serve did not answer /health");
     }
 }

@@ -1,0 +1,135 @@
+using System.Buffers.Binary;
+using System.Text.RegularExpressions;
+using Coffre.Server;
+using Microsoft.Playwright;
+using static Coffre.EndToEndTests.DashboardView;
+using static Microsoft.Playwright.Assertions;
+
+namespace Coffre.EndToEndTests;
+
+/// <summary>
+/// The dashboard of the real <c>coffre serve</c> in a real browser (Debian's chromium through Playwright):
+/// log in, see the backups, start one, watch it finish and appear; the login page's refusals; a phone's screen.
+/// </summary>
+public sealed partial class DashboardInBrowserTests(ServedDashboard served) : IClassFixture<ServedDashboard>
+{
+    private static readonly TimeSpan BackupTimeout = TimeSpan.FromMinutes(2);
+
+    [BrowserFact]
+    public async Task Logged_in_the_dashboard_lists_the_backups_and_back_up_now_adds_a_complete_one_journaled_ok()
+    {
+        var page = await served.NewPageAsync();
+        await LogInAsync(page);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Coffre — shop" })).ToBeVisibleAsync();
+
+        // The backup made by `coffre backup` before the service started, with its contents and status.
+        var first = BackupRow(page, served.FirstSnapshot);
+        await Expect(first).ToHaveCountAsync(1);
+        await Expect(first).ToContainTextAsync("database main (sqlite,");
+        await Expect(first).ToContainTextAsync("media media (4 files,"); // the cache folder is excluded
+        Assert.Equal("complete", (await CellsAsync(first))[^1]);
+        var before = await ShortIdsAsync(page);
+        Assert.Contains(served.FirstSnapshot[..8], before);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back up now" }).ClickAsync();
+        await Expect(page.GetByText("The backup was started")).ToBeVisibleAsync();
+        var id = await WaitForNewBackupAsync(page, before, BackupTimeout);
+
+        var row = BackupRow(page, id);
+        await Expect(row).ToHaveCountAsync(1);
+        var cells = await CellsAsync(row);
+        Assert.Equal("complete", cells[^1]);
+        Assert.Matches(@"^\d{8}_\d{6}\n", cells[0]); // its stamp above its ID
+        var run = RunRows(page, "backup").Filter(new() { HasText = id });
+        await Expect(run).ToHaveCountAsync(1);
+        Assert.Equal("ok", (await CellsAsync(run))[2]);
+        // What the page shows is what the journal holds: the run of the button, ok, with this snapshot.
+        var journaled = served.History().Last(r => r.Operation == "backup");
+        Assert.Equal(id, journaled.SnapshotId![..8]);
+        Assert.Equal("ok", journaled.Result);
+        Assert.Equal(before.Count + 1, (await ShortIdsAsync(page)).Count);
+    }
+
+    [BrowserFact]
+    public async Task A_wrong_password_shows_the_error_on_the_login_page_and_the_journal_records_it()
+    {
+        var page = await served.NewPageAsync();
+        await SubmitLoginAsync(page, IntegrationTests.Server.ServedApp.User, "not the password");
+        await Expect(page.GetByText("Wrong user or password.")).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await Expect(BackupsHeading(page)).ToHaveCountAsync(0);
+
+        // The same form works with the right password once the throttle's pause after one failure is over.
+        await Task.Delay(LoginThrottle.Delay(1) + TimeSpan.FromMilliseconds(200));
+        await LogInAsync(page);
+        var failed = RunRows(page, "login").Filter(new() { HasText = "wrong user or password" });
+        Assert.True(await failed.CountAsync() >= 1, "the failed login is not in the journal's tail");
+        Assert.Equal("failed", (await CellsAsync(failed.First))[2]);
+    }
+
+    [BrowserFact]
+    public async Task A_visitor_who_is_not_logged_in_lands_on_the_login_page()
+    {
+        var page = await served.NewPageAsync();
+        var response = await page.GotoAsync("/");
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
+        await Expect(BackupsHeading(page)).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Back up now" })).ToHaveCountAsync(0);
+    }
+
+    [BrowserFact]
+    public async Task On_a_phone_the_login_page_and_the_dashboard_fit_the_screen_width()
+    {
+        var page = await served.NewPageAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            IsMobile = true,
+            HasTouch = true,
+            DeviceScaleFactor = 3,
+        });
+        await page.GotoAsync("/login");
+        await AssertNoHorizontalOverflowAsync(page);
+        await LogInAsync(page);
+        await Expect(BackupRow(page, served.FirstSnapshot)).ToHaveCountAsync(1);
+        await AssertNoHorizontalOverflowAsync(page);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Back up now" })).ToBeInViewportAsync();
+    }
+
+    [BrowserFact]
+    public async Task A_screenshot_of_the_dashboard_is_a_png_of_the_page()
+    {
+        var page = await served.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1024, Height = 768 } });
+        await LogInAsync(page);
+        var file = Path.Combine(served.Folder, "dashboard.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+
+        var png = await File.ReadAllBytesAsync(file);
+        Assert.True(png.Length > 1000, $"{file}: {png.Length} bytes");
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A], png[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
+        Assert.Equal(1024, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16))); // the viewport's width
+        Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)) >= 768, "a full-page screenshot is at least the viewport's height");
+    }
+
+    /// <summary>The document is no wider than the screen; else names the elements that stick out (innermost first).</summary>
+    private static async Task AssertNoHorizontalOverflowAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+        if (widths[0] <= widths[1]) return;
+        var culprits = await page.EvaluateAsync<string[]>("""
+            () => [...document.body.querySelectorAll('*')]
+                .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+                    && ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+                .slice(0, 5).map(e => `<${e.tagName.toLowerCase()}> ${Math.round(e.getBoundingClientRect().right)} px: ${e.textContent.trim().slice(0, 60)}`)
+            """);
+        Assert.Fail($"{page.Url}: the document is {widths[0]} px wide on a {widths[1]} px screen (it scrolls sideways); sticking out: {string.Join("; ", culprits)}");
+    }
+
+    [GeneratedRegex(@"/login(\?|$)")]
+    private static partial Regex LoginUrl();
+}
