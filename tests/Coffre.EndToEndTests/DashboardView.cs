@@ -68,13 +68,13 @@ internal static class DashboardView
         }
     }
 
-    /// <summary>The short IDs of the listed backups (the second line of each row's first cell, under the stamp).</summary>
+    /// <summary>The short IDs of the listed backups (8 hex digits in each row's first cell, under the stamp).</summary>
     public static async Task<IReadOnlyList<string>> ShortIdsAsync(IPage page)
     {
         var rows = Rows(BackupsTable(page));
         var ids = new List<string>();
         for (var i = 0; i < await rows.CountAsync(); i++)
-            ids.Add((await rows.Nth(i).GetByRole(AriaRole.Cell).First.InnerTextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1]);
+            ids.Add(System.Text.RegularExpressions.Regex.Match(await rows.Nth(i).GetByRole(AriaRole.Cell).First.InnerTextAsync(), @"\b[0-9a-f]{8}\b").Value);
         return ids;
     }
 
