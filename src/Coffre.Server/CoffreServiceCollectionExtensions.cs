@@ -50,6 +50,7 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton(new LoginThrottle(setup.Clock));
         services.AddSingleton(new MetricsToken(setup));
         services.AddSingleton(new LoginJournal(setup));
+        services.AddSingleton<LoginAlerts>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
         services.AddAntiforgery();

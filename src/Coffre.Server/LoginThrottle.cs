@@ -20,9 +20,10 @@ public sealed class LoginThrottle(TimeProvider clock)
     public DateTimeOffset? BlockedUntil(string user, string address) =>
         states.TryGetValue((user, address), out var s) && s.NotBefore > clock.GetUtcNow() ? s.NotBefore : null;
 
-    public void Failed(string user, string address) => states.AddOrUpdate((user, address),
+    /// <summary>Counts a failure; returns the pair's failures in a row.</summary>
+    public int Failed(string user, string address) => states.AddOrUpdate((user, address),
         _ => new State(1, clock.GetUtcNow() + Delay(1)),
-        (_, s) => new State(s.Failures + 1, clock.GetUtcNow() + Delay(s.Failures + 1)));
+        (_, s) => new State(s.Failures + 1, clock.GetUtcNow() + Delay(s.Failures + 1))).Failures;
 
     public void Succeeded(string user, string address) => states.TryRemove((user, address), out _);
 

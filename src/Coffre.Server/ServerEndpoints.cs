@@ -56,7 +56,7 @@ internal static class ServerEndpoints
         return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, LoginAlerts alerts, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         if (await Refused(ctx, antiforgery) is { } bad) return bad;
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
@@ -81,12 +81,15 @@ internal static class ServerEndpoints
         }
         if (!admin.Check(user, password))
         {
-            throttle.Failed(user, address);
+            var failures = throttle.Failed(user, address);
             journal.Record(user, address, false, "wrong user or password");
+            if (failures >= LoginThrottle.MaxFailures && throttle.BlockedUntil(user, address) is { } lockedUntil)
+                alerts.LockedOut(user, address, failures, lockedUntil);
             return Again(StatusCodes.Status401Unauthorized, "Wrong user or password.");
         }
         throttle.Succeeded(user, address);
         journal.Record(user, address, true, null);
+        alerts.Succeeded();
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CoffreAuthentication.Scheme);
         await ctx.SignInAsync(CoffreAuthentication.Scheme, new ClaimsPrincipal(identity));
         return Results.Redirect(routes.Url(ctx, "/"));

@@ -35,12 +35,14 @@ internal sealed partial class ServedApp : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="server">The server section as JSON; default: the admin with the test password and the metrics token variable.</param>
-    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null)
+    /// <param name="alerts">The alerts section as JSON, or none.</param>
+    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null, string? alerts = null)
     {
         var app = new SqliteApp(dir);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(app.Root, "coffre.json")))!.AsObject();
         config["server"] = JsonNode.Parse(server ?? $$"""{ "admin": { "user": "{{User}}", "passwordHash": "{{Hash.Value}}" }, "metricsTokenEnv": "COFFRE_METRICS_TOKEN" }""");
         if (schedule is not null) config["schedule"] = JsonNode.Parse(schedule);
+        if (alerts is not null) config["alerts"] = JsonNode.Parse(alerts);
         File.WriteAllText(Path.Combine(app.Root, "coffre.json"), config.ToJsonString());
         app.Coffre.Ok("init");
         var setup = new ServerSetup
