@@ -22,11 +22,18 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <summary>Refuse a backup whose estimated size does not fit on the repository's disk, before any dump starts (<see cref="ApplicationSpaceCheck"/>).</summary>
     public bool CheckFreeSpace { get; init; } = true;
 
+    /// <summary>What a backup is doing now, e.g. <c>dumping database main</c>, for a host that shows it (the service's job progress).</summary>
+    public Action<string>? Step { get; init; }
+
     /// <summary>Opens the configured repository (or <paramref name="destination"/>) with the configured password source.</summary>
-    public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct)
+    public Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct) => OpenRepositoryAsync(destination, loadIndex: true, ct);
+
+    /// <param name="loadIndex">false: only the key and config (check and prune read the index files themselves; rotation needs none).</param>
+    public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, bool loadIndex, CancellationToken ct)
     {
         var backend = new LocalBackend(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
         var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
+        if (!loadIndex) return repo;
         await repo.LoadIndexAsync(ct).ConfigureAwait(false);
         repo.EnsureIndexComplete();
         return repo;
@@ -61,12 +68,17 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         }, progress, ct).ConfigureAwait(false);
 
         var databases = new List<DatabaseMetadata>();
-        foreach (var source in sources) databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
+        foreach (var source in sources)
+        {
+            Step?.Invoke($"dumping database {source.Name}");
+            databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
+        }
 
         var media = new List<MediaMetadata>();
         foreach (var m in mediaSections)
         {
             var name = MediaName(m);
+            Step?.Invoke($"saving media {name}");
             var (files, bytes) = Count(m.Path!, m.Exclude);
             await composer.AddFolderAsync("media/" + name, m.Path!, m.Exclude, ct).ConfigureAwait(false);
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
@@ -86,6 +98,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             Status = status,
             Purpose = scope.Purpose,
         };
+        Step?.Invoke("saving the snapshot");
         await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
         var paths = databaseSections.Select(Describe).Concat(mediaSections.Select(m => m.Path!)).ToList();
         var result = await composer.CommitAsync(paths, ct).ConfigureAwait(false);
