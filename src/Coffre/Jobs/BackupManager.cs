@@ -67,6 +67,11 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             ParentFilter = s => s.Hostname == host && s.Tags?.Contains(AppTag) == true,
         }, progress, ct).ConfigureAwait(false);
 
+        // The media's files are counted first: metadata.json records them, and the progress has its totals from the start.
+        Step?.Invoke("counting the media files");
+        var mediaCounts = mediaSections.Select(m => Count(m.Path!, m.Exclude, progress)).ToList();
+        progress.ScanDone();
+
         var databases = new List<DatabaseMetadata>();
         foreach (var source in sources)
         {
@@ -75,11 +80,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         }
 
         var media = new List<MediaMetadata>();
-        foreach (var m in mediaSections)
+        foreach (var (m, (files, bytes)) in mediaSections.Zip(mediaCounts))
         {
             var name = MediaName(m);
             Step?.Invoke($"saving media {name}");
-            var (files, bytes) = Count(m.Path!, m.Exclude);
             await composer.AddFolderAsync("media/" + name, m.Path!, m.Exclude, ct).ConfigureAwait(false);
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
         }
@@ -136,11 +140,13 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         ? "sqlite://" + d.Path
         : $"{d.Engine}://{d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}/{d.Database}";
 
-    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes)
+    /// <summary>A media folder's files and bytes, also added to the backup's totals.</summary>
+    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes, BackupProgress totals)
     {
         var progress = new BackupProgress();
         var full = UnixPath.GetFullPath(path);
         FolderWalker.Scan([full], ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes), progress, CancellationToken.None);
+        totals.AddScanned(progress.TotalFiles, progress.TotalBytes);
         return (progress.TotalFiles, progress.TotalBytes);
     }
 
