@@ -1,5 +1,6 @@
 using Coffre.Alerts;
 using Coffre.IntegrationTests.Infrastructure;
+using Coffre.IntegrationTests.Sources;
 using Coffre.Journal;
 using Coffre.Scheduling;
 using Coffre.Tests.Alerts;
@@ -55,7 +56,7 @@ public class ApplicationJobRunnerTests
     {
         using var dir = new TestDirectory("jobs-backup-failed");
         using var hook = new WebhookServer();
-        var app = new RunnerApp(dir).Set("alerts", $$"""{ "webhook": { "url": "{{hook.Url}}" }, "retryDelaysSeconds": [ 0 ] }""").Init();
+        var app = new RunnerApp(dir).AlertTo(hook.Url).Init();
         using var runner = app.Runner();
         Directory.Move(app.App.Media, app.App.Media + ".away");
 
@@ -87,8 +88,8 @@ public class ApplicationJobRunnerTests
     public async Task An_alert_that_cannot_be_delivered_changes_nothing_and_is_journaled_as_alert_failed()
     {
         using var dir = new TestDirectory("jobs-alert-down");
-        var port = ClosedPort();
-        var app = new RunnerApp(dir).Set("alerts", $$"""{ "webhook": { "url": "http://127.0.0.1:{{port}}/hook/secret-token" }, "retryDelaysSeconds": [ 0 ] }""").Init();
+        var port = TestServers.ClosedPort();
+        var app = new RunnerApp(dir).AlertTo($"http://127.0.0.1:{port}/hook/secret-token").Init();
         using var runner = app.Runner();
         Directory.Move(app.App.Media, app.App.Media + ".away");
 
@@ -108,7 +109,7 @@ public class ApplicationJobRunnerTests
     {
         using var dir = new TestDirectory("jobs-check");
         using var hook = new WebhookServer();
-        var app = new RunnerApp(dir).Set("alerts", $$"""{ "webhook": { "url": "{{hook.Url}}" }, "retryDelaysSeconds": [ 0 ] }""").Init();
+        var app = new RunnerApp(dir).AlertTo(hook.Url).Init();
         using var runner = app.Runner();
         Assert.Equal(0, (await runner.RunAsync(JobKind.Backup, CancellationToken.None)).ExitCode);
 
@@ -188,14 +189,5 @@ public class ApplicationJobRunnerTests
         Assert.Equal((backup.Record.Start, sampled.Record.Start), (afterSampled[JobKind.Backup], afterSampled[JobKind.Drill]));
         Assert.False(afterSampled.ContainsKey(JobKind.FullDrill));
         Assert.Equal(full.Record.Start, LastRuns.FromHistory(history.Take(4), "shop", app.App.Repo)[JobKind.FullDrill]);
-    }
-
-    private static int ClosedPort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

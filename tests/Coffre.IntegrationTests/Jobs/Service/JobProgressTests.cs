@@ -83,7 +83,7 @@ public class JobProgressTests
     {
         using var dir = new TestDirectory("jobs-interrupted");
         using var hook = new WebhookServer();
-        var app = new RunnerApp(dir).Set("alerts", $$"""{ "webhook": { "url": "{{hook.Url}}" }, "retryDelaysSeconds": [ 0 ] }""").Init();
+        var app = new RunnerApp(dir).AlertTo(hook.Url).Init();
         using var cancel = new CancellationTokenSource();
         using var runner = app.Runner(line => { if (line == "backup: saving media media") cancel.Cancel(); });
 

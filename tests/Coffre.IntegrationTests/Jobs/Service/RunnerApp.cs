@@ -35,6 +35,9 @@ internal sealed class RunnerApp
         return this;
     }
 
+    /// <summary>Alerts go to this webhook, one attempt each.</summary>
+    public RunnerApp AlertTo(string webhook) => Set("alerts", $$"""{ "webhook": { "url": "{{webhook}}" }, "retryDelaysSeconds": [ 0 ] }""");
+
     public RunnerApp Init()
     {
         App.Coffre.Ok("init");
