@@ -38,7 +38,7 @@ public sealed partial class ApplicationJobRunner : IDisposable
 
     /// <summary>
     /// Receives a line for each step, warning and ending, prefixed with the job's operation (<c>backup: dumping
-    /// database main</c>, <c>backup: ok, snapshot 3e7d4c4a</c>); null: silent. Never holds a secret.
+    /// database main</c>, <c>backup: ok, snapshot 3e7d4c4a (exit 0)</c>); null: silent. Never holds a secret.
     /// </summary>
     public Action<string>? Output { get; init; }
 
@@ -46,7 +46,10 @@ public sealed partial class ApplicationJobRunner : IDisposable
     public string RepositoryPath => Path.GetFullPath(Config.Repository.Path ?? RepositorySection.DefaultPath);
 
     /// <summary>Runs one job to its end and journals it; never throws for the job's own failures (they are in the result).</summary>
-    /// <param name="ct">Cancelling stops the job cleanly (nothing half-written is left): exit code 130.</param>
+    /// <param name="ct">
+    /// Cancelling stops the job cleanly (nothing half-written is left): exit code 130, journaled as interrupted. Cancelled
+    /// while waiting for another job to end, it throws <see cref="OperationCanceledException"/> (nothing ran).
+    /// </param>
     public async Task<JobResult> RunAsync(JobKind kind, CancellationToken ct)
     {
         await oneAtATime.WaitAsync(ct).ConfigureAwait(false);
