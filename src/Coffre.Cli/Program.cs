@@ -28,7 +28,7 @@ root.Subcommands.Add(KeyCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
 root.Subcommands.Add(ScheduleCommand.Create());
 root.Subcommands.Add(MetricsCommand.Create());
-root.Subcommands.Add(ServeCommand.Create((a, ct) => root.Parse(a).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }, ct)));
+root.Subcommands.Add(ServeCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

@@ -7,7 +7,8 @@ namespace Coffre.Cli.Commands;
 
 /// <summary>
 /// The rotation `coffre backup` runs after an application backup (unless --no-rotate): coffre.json's retention on
-/// that application's snapshots. A failed rotation is a warning: the backup itself is saved.
+/// that application's snapshots (<see cref="BackupManager.RotateAfterBackupAsync"/>). A failed rotation is a
+/// warning: the backup itself is saved.
 /// </summary>
 internal sealed class BackupRotation
 {
@@ -16,22 +17,18 @@ internal sealed class BackupRotation
     private readonly ForgetResult? _result;
     private readonly string? _skipped;
 
-    private BackupRotation(ForgetResult? result, string? skipped)
+    private BackupRotation(RotationOutcome outcome)
     {
-        _result = result;
-        _skipped = skipped;
+        _result = outcome.Result;
+        _skipped = outcome.Skipped;
     }
 
     public static async Task<BackupRotation> RunAsync(ParseResult pr, BackupManager manager, string? destination, ApplicationBackupResult backup, CancellationToken ct)
     {
-        if (pr.GetValue(NoRotate)) return new(null, "--no-rotate");
-        if (!backup.Backup.Complete) return new(null, "the backup is incomplete, so no older backup is removed");
-        try { return new(await manager.RotateAsync(destination, backup.Backup.SnapshotId, ct), null); }
-        catch (CoffreException e) when (!ct.IsCancellationRequested)
-        {
-            Console.Error.WriteLine($"coffre: warning: rotation failed: {e.Message}; the backup is saved; run 'coffre forget' later");
-            return new(null, "failed: " + e.Message);
-        }
+        if (pr.GetValue(NoRotate)) return new(RotationOutcome.Skip("--no-rotate"));
+        var outcome = await manager.RotateAfterBackupAsync(destination, backup, ct);
+        if (outcome.Warning is { } warning) Console.Error.WriteLine($"coffre: warning: {warning}");
+        return new(outcome);
     }
 
     /// <summary>For the backup's --json summary.</summary>

@@ -27,7 +27,7 @@ internal static class CheckCommand
             CheckReport report;
             await using (var _ = await RepositoryLock.AcquireAsync(repo, exclusive: false, TimeProvider.System, ct))
                 report = await new Checker(repo).CheckAsync(new CheckOptions { ReadData = pr.GetValue(readData), ReadDataSubsetPercent = pct }, ct);
-            if (!report.Ok) RunContext.Current.Problem = $"{report.Errors.Count} error(s) found, first: {report.Errors.FirstOrDefault()}";
+            RunContext.Current.Problem = report.Problem;
             if (pr.GetValue(GlobalOptions.Json))
                 JsonText.Print(new
                 {

@@ -35,10 +35,7 @@ internal static class DrillCommand
             };
             RunContext.Current.ForApplication(config, request.Destination);
             var result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
-            RunContext.Current.Snapshot(result.SnapshotId, processed: result.Media.Sum(m => m.BytesChecked), files: result.Media.Sum(m => m.FilesChecked));
-            RunContext.Current.Checked = string.Join("; ", result.Databases.Select(d => $"database {d.Name}: {d.Tables} tables, {d.Rows} rows, {(d.Ok ? "ok" : "failed")}")
-                .Concat(result.Media.Select(m => $"media {m.Name}: {m.FilesChecked} of {m.FilesInBackup} files, {(m.Ok ? "ok" : "failed")}")))
-                + (request.Full ? " (full)" : $" (sample {request.SamplePercent:0.#}%)");
+            RunContext.Current.Drill(result, request);
             if (json) Print(result);
             else if (!quiet)
             {
@@ -52,7 +49,7 @@ internal static class DrillCommand
                         : $"media {m.Name}: FAILED: {m.Problem}");
                 Console.WriteLine($"drill of backup {result.SnapshotId.ToShortString()} ({result.Stamp}): {(result.Ok ? "ok" : "FAILED")} in {Units.Duration(result.Duration)}");
             }
-            if (!result.Ok) throw new CoffreException($"the drill of backup {result.SnapshotId.ToShortString()} failed: {result.Reasons[0]}{(result.Reasons.Count > 1 ? $" (and {result.Reasons.Count - 1} more)" : "")}");
+            if (result.Failure is { } failure) throw new CoffreException(failure);
             return ExitCodes.Ok;
         });
         return cmd;

@@ -30,16 +30,7 @@ internal static class PruneReport
 
     public static void PrintStep(PruneStep step)
     {
-        if (step.Total == 0) return;
-        Console.WriteLine(step.Stage switch
-        {
-            PruneStage.RemovingUnindexedPacks => $"deleting {step.Total} unreferenced packs",
-            PruneStage.Repacking => $"repacking {step.Total} packs",
-            PruneStage.WritingIndex => $"writing the index of {step.Total} kept packs",
-            PruneStage.RemovingIndexFiles => $"deleting {step.Total} old index files",
-            PruneStage.RemovingPacks => $"deleting {step.Total} packs",
-            _ => step.Stage.ToString(),
-        });
+        if (step.Total > 0) Console.WriteLine(step.Describe());
     }
 
     public static void PrintJson(PrunePlan plan, long needed, long available, bool dryRun)

@@ -20,7 +20,7 @@ internal static class ScheduleCommand
         var cron = new Option<bool>("--cron") { Description = "Write crontab lines (replacing those a previous install wrote for this configuration)" };
         var print = new Option<bool>("--print") { Description = "Only show what would be written" };
         var user = new Option<bool>("--user") { Description = "systemd: user units in ~/.config/systemd/user (systemctl --user) instead of /etc/systemd/system" };
-        var install = new Command("install", "Run the configuration's schedule (schedule.backup, drill, fullDrill) with systemd timers or cron") { systemd, cron, print, user };
+        var install = new Command("install", "Run the configuration's schedule (schedule.backup, drill, fullDrill, prune, check) with systemd timers or cron") { systemd, cron, print, user };
         CommandRunner.SetAction(install, (pr, ct) =>
         {
             if (pr.GetValue(systemd) == pr.GetValue(cron)) throw new CoffreException("choose one: --systemd or --cron");
@@ -29,7 +29,7 @@ internal static class ScheduleCommand
             if (ConfigValidator.Validate(config) is [var first, ..])
                 throw new CoffreException($"{config.FilePath}: {first} (coffre config check lists every problem)");
             var jobs = ScheduledJob.FromConfig(config.Schedule);
-            if (jobs.Count == 0) throw new CoffreException($"{config.FilePath} schedules nothing: set schedule.backup (and schedule.drill, schedule.fullDrill), e.g. \"backup\": \"daily 02:30\"");
+            if (jobs.Count == 0) throw new CoffreException($"{config.FilePath} schedules nothing: set schedule.backup (and schedule.drill, fullDrill, prune, check), e.g. \"backup\": \"daily 02:30\"");
             var variables = PasswordVariables(config);
             var target = new ScheduleInstall(config.FilePath!, config.Application!, jobs, CoffreCommand(),
                 variables.Count > 0 ? Path.Combine(Path.GetDirectoryName(config.FilePath)!, "coffre.env") : null, pr.GetValue(user));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coffre.Configuration;
-using Coffre.Scheduling;
+using Coffre.Jobs.Service;
 using Coffre.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -14,8 +14,7 @@ namespace Coffre.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
-    /// <param name="invoke">Runs a coffre command line in this process (the root command), so a scheduled backup is journaled, rotated and alerted exactly as <c>coffre backup</c> is.</param>
-    public static Command Create(Func<string[], CancellationToken, Task<int>> invoke)
+    public static Command Create()
     {
         var listen = new Option<string?>("--listen") { Description = $"ADDRESS:PORT to listen on (default: server.listen in coffre.json, else {ServerSection.DefaultListen})" };
         var serve = new Command("serve", "Run the schedule and serve the dashboard, /metrics and /health until stopped") { listen };
@@ -25,11 +24,13 @@ internal static class ServeCommand
             if (ConfigValidator.Validate(config) is [var first, ..])
                 throw new CoffreException($"{config.FilePath}: {first} (coffre config check lists every problem)");
             var address = pr.GetValue(listen) ?? config.Server.Listen ?? ServerSection.DefaultListen;
+            // The engine's job runner: a job is journaled, rotated and alerted exactly as `coffre backup -c FILE` is.
+            using var jobs = new ApplicationJobRunner(config) { Output = pr.GetValue(GlobalOptions.Quiet) ? null : Console.WriteLine };
             var setup = new ServerSetup
             {
                 Config = config,
                 Listen = address,
-                RunJob = (kind, jobCt) => invoke([.. JobArguments(kind), "-c", config.FilePath!], jobCt),
+                RunJob = async (kind, jobCt) => (await jobs.RunAsync(kind, jobCt)).ExitCode,
             };
             await using var app = CoffreServer.Build(setup);
             try { await app.StartAsync(ct); }
@@ -63,12 +64,4 @@ internal static class ServeCommand
         Console.WriteLine(PasswordHash.Create(password));
         return ExitCodes.Ok;
     }
-
-    private static string[] JobArguments(JobKind kind) => kind switch
-    {
-        JobKind.Backup => ["backup"],
-        JobKind.Drill => ["drill"],
-        JobKind.FullDrill => ["drill", "--full"],
-        _ => ["prune"],
-    };
 }

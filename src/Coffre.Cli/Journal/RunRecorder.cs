@@ -15,7 +15,7 @@ internal static class RunRecorder
 
     private static bool warned;
 
-    public static void Record(ParseResult pr, RunContext run, int exitCode, string? error)
+    public static void Record(ParseResult pr, RunDetails run, int exitCode, string? error)
     {
         if (Listings.Contains(run.Operation) && exitCode != ExitCodes.WrongPassword) return;
         string? folder = null;
@@ -43,19 +43,13 @@ internal static class RunRecorder
     /// Records that an alert about the run could not be delivered (docs/alerts.md): operation <c>alert</c>, result
     /// <c>failed</c>, the run's own exit code (the alert did not change it), and what failed.
     /// </summary>
-    public static void RecordAlertFailure(ParseResult pr, RunContext run, int exitCode, string error)
+    public static void RecordAlertFailure(ParseResult pr, RunDetails run, int exitCode, string error)
     {
         try
         {
             var (repository, logging) = Locate(pr, run.Repository);
             if (LogPaths.Resolve(logging?.Path, repository) is not { } folder) return;
-            var record = run.ToRecord(TimeProvider.System, repository, exitCode, null) with
-            {
-                Operation = "alert",
-                Result = RunResults.Failed,
-                Error = LogLine.OneLine(error),
-                SnapshotId = null, BytesAdded = null, BytesProcessed = null, Files = null, Checked = null,
-            };
+            var record = run.ToAlertFailureRecord(TimeProvider.System, repository, exitCode, error);
             new RunJournal(folder, TimeProvider.System, level: logging?.Level).Append(record);
         }
         catch (Exception e)

@@ -11,11 +11,12 @@ public sealed class BackupProgress
 
     public long FilesDone => Interlocked.Read(ref _filesDone);
     public long BytesDone => Interlocked.Read(ref _bytesDone);
-    /// <summary>Files found so far by the scanner; final once <see cref="ScanFinished"/>.</summary>
+    /// <summary>Files found so far by the scanner; final once <see cref="ScanFinished"/>. An application backup counts its media folders (not the database dumps, read as they come).</summary>
     public long TotalFiles => Interlocked.Read(ref _totalFiles);
     public long TotalBytes => Interlocked.Read(ref _totalBytes);
     public long Errors => Interlocked.Read(ref _errors);
     public bool ScanFinished => _scanFinished;
+    /// <summary>The file a worker started reading last (for display; with several workers, one of those being read).</summary>
     public string? CurrentFile { get; internal set; }
 
     internal void AddBytes(long bytes) => Interlocked.Add(ref _bytesDone, bytes);
@@ -24,6 +25,13 @@ public sealed class BackupProgress
     internal void Scanned(long bytes)
     {
         Interlocked.Increment(ref _totalFiles);
+        Interlocked.Add(ref _totalBytes, bytes);
+    }
+
+    /// <summary>Files counted elsewhere (an application backup counts its media folders before it dumps the databases).</summary>
+    internal void AddScanned(long files, long bytes)
+    {
+        Interlocked.Add(ref _totalFiles, files);
         Interlocked.Add(ref _totalBytes, bytes);
     }
 

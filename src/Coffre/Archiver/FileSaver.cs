@@ -38,6 +38,7 @@ internal sealed class FileSaver(RepositoryWriter writer, Polynomial polynomial, 
     {
         var content = new List<BlobId>();
         long total = 0;
+        progress.CurrentFile = UnixPath.ToDisplay(job.Path);
         try
         {
             using var handle = job.Stream is null ? Posix.OpenRead(job.Path) : null;

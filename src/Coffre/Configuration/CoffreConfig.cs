@@ -162,7 +162,7 @@ public sealed class HooksSection
     public string? PostRestore { get; set; }
 }
 
-/// <summary>When <c>coffre backup</c> runs on its own (used by the scheduler).</summary>
+/// <summary>When <c>coffre backup</c>, the drills, <c>coffre prune</c> and <c>coffre check</c> run on their own (used by the scheduler).</summary>
 public sealed class ScheduleSection
 {
     /// <summary><c>hourly</c>, <c>daily HH:MM</c>, <c>weekly DAY HH:MM</c> (DAY: mon..sun), <c>monthly D HH:MM</c> (D: 1..31, the last day in shorter months) or a five-field cron expression (<see cref="Scheduling.Schedule"/>).</summary>
@@ -173,6 +173,12 @@ public sealed class ScheduleSection
 
     /// <summary>When a full restore drill runs (<c>coffre drill --full</c>), e.g. <c>weekly sun 05:00</c>.</summary>
     public string? FullDrill { get; set; }
+
+    /// <summary>When unused data is freed (<c>coffre prune</c>, after the rotation each backup runs), e.g. <c>weekly sun 06:00</c>.</summary>
+    public string? Prune { get; set; }
+
+    /// <summary>When the repository's structure is checked (<c>coffre check</c>, no data read), e.g. <c>daily 07:00</c>.</summary>
+    public string? Check { get; set; }
 }
 
 /// <summary>How <c>coffre drill</c> tests restores.</summary>

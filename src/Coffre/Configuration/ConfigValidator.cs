@@ -48,6 +48,8 @@ public static partial class ConfigValidator
         if (c.Schedule.Backup is { } schedule && ScheduleProblem(schedule) is { } sp) Error("schedule.backup", sp);
         if (c.Schedule.Drill is { } drill && ScheduleProblem(drill) is { } dp) Error("schedule.drill", dp);
         if (c.Schedule.FullDrill is { } full && ScheduleProblem(full) is { } fp) Error("schedule.fullDrill", fp);
+        if (c.Schedule.Prune is { } prune && ScheduleProblem(prune) is { } pp) Error("schedule.prune", pp);
+        if (c.Schedule.Check is { } check && ScheduleProblem(check) is { } cp) Error("schedule.check", cp);
         if (c.Drill.SamplePercent is { } pct && (double.IsNaN(pct) || pct <= 0 || pct > 100)) Error("drill.samplePercent", "must be a percentage above 0 and at most 100");
 
         if (c.Logging.Level is { } level && !LoggingSection.Levels.Contains(level, StringComparer.OrdinalIgnoreCase))

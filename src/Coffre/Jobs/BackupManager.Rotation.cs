@@ -1,7 +1,5 @@
-using Coffre.Configuration;
 using Coffre.Maintenance.Retention;
 using Coffre.Model;
-using Coffre.Storage.Local;
 
 namespace Coffre.Jobs;
 
@@ -14,8 +12,7 @@ public sealed partial class BackupManager
     /// </summary>
     public async Task<ForgetResult> RotateAsync(string? destination, BlobId justMade, CancellationToken ct)
     {
-        var backend = new LocalBackend(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
-        var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
+        var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
         var made = await repo.LoadSnapshotAsync(justMade.ToString(), ct).ConfigureAwait(false);
         return await SnapshotForgetter.ForgetAsync(repo, new ForgetRequest
         {
@@ -24,5 +21,21 @@ public sealed partial class BackupManager
             Tags = [[AppTag]],
             Protected = new HashSet<BlobId> { justMade },
         }, clock, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The rotation that follows an application backup (<c>coffre backup</c>, the service's backup job): none after an
+    /// incomplete backup (what it could not read may only be in older ones); a rotation that fails is a warning, not a
+    /// failed backup.
+    /// </summary>
+    public async Task<RotationOutcome> RotateAfterBackupAsync(string? destination, ApplicationBackupResult backup, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backup);
+        if (!backup.Backup.Complete) return RotationOutcome.Skip("the backup is incomplete, so no older backup is removed");
+        try { return new(await RotateAsync(destination, backup.Backup.SnapshotId, ct).ConfigureAwait(false), null); }
+        catch (CoffreException e) when (!ct.IsCancellationRequested)
+        {
+            return new(null, "failed: " + e.Message, $"rotation failed: {e.Message}; the backup is saved; run 'coffre forget' later");
+        }
     }
 }

@@ -22,11 +22,18 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <summary>Refuse a backup whose estimated size does not fit on the repository's disk, before any dump starts (<see cref="ApplicationSpaceCheck"/>).</summary>
     public bool CheckFreeSpace { get; init; } = true;
 
+    /// <summary>What a backup is doing now, e.g. <c>dumping database main</c>, for a host that shows it (the service's job progress).</summary>
+    public Action<string>? Step { get; init; }
+
     /// <summary>Opens the configured repository (or <paramref name="destination"/>) with the configured password source.</summary>
-    public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct)
+    public Task<Repository.Repository> OpenRepositoryAsync(string? destination, CancellationToken ct) => OpenRepositoryAsync(destination, loadIndex: true, ct);
+
+    /// <param name="loadIndex">false: only the key and config (check and prune read the index files themselves; rotation needs none).</param>
+    public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, bool loadIndex, CancellationToken ct)
     {
         var backend = new LocalBackend(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
         var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
+        if (!loadIndex) return repo;
         await repo.LoadIndexAsync(ct).ConfigureAwait(false);
         repo.EnsureIndexComplete();
         return repo;
@@ -60,14 +67,23 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             ParentFilter = s => s.Hostname == host && s.Tags?.Contains(AppTag) == true,
         }, progress, ct).ConfigureAwait(false);
 
+        // The media's files are counted first: metadata.json records them, and the progress has its totals from the start.
+        Step?.Invoke("counting the media files");
+        var mediaCounts = mediaSections.Select(m => Count(m.Path!, m.Exclude, progress)).ToList();
+        progress.ScanDone();
+
         var databases = new List<DatabaseMetadata>();
-        foreach (var source in sources) databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
+        foreach (var source in sources)
+        {
+            Step?.Invoke($"dumping database {source.Name}");
+            databases.Add(await DumpAsync(composer, source, ct).ConfigureAwait(false));
+        }
 
         var media = new List<MediaMetadata>();
-        foreach (var m in mediaSections)
+        foreach (var (m, (files, bytes)) in mediaSections.Zip(mediaCounts))
         {
             var name = MediaName(m);
-            var (files, bytes) = Count(m.Path!, m.Exclude);
+            Step?.Invoke($"saving media {name}");
             await composer.AddFolderAsync("media/" + name, m.Path!, m.Exclude, ct).ConfigureAwait(false);
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
         }
@@ -86,6 +102,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             Status = status,
             Purpose = scope.Purpose,
         };
+        Step?.Invoke("saving the snapshot");
         await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
         var paths = databaseSections.Select(Describe).Concat(mediaSections.Select(m => m.Path!)).ToList();
         var result = await composer.CommitAsync(paths, ct).ConfigureAwait(false);
@@ -123,11 +140,13 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         ? "sqlite://" + d.Path
         : $"{d.Engine}://{d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}/{d.Database}";
 
-    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes)
+    /// <summary>A media folder's files and bytes, also added to the backup's totals.</summary>
+    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes, BackupProgress totals)
     {
         var progress = new BackupProgress();
         var full = UnixPath.GetFullPath(path);
         FolderWalker.Scan([full], ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes), progress, CancellationToken.None);
+        totals.AddScanned(progress.TotalFiles, progress.TotalBytes);
         return (progress.TotalFiles, progress.TotalBytes);
     }
 

@@ -25,4 +25,7 @@ public sealed class CheckReport
     public int PacksRead { get; set; }
     public int Trees { get; set; }
     public bool Ok => Errors.Count == 0;
+
+    /// <summary>Why the repository is damaged, on one line (the run's error), or null when it is not.</summary>
+    public string? Problem => Ok ? null : $"{Errors.Count} error(s) found, first: {Errors.FirstOrDefault()}";
 }

@@ -6,7 +6,8 @@ namespace Coffre.Scheduling;
 /// When each job last ran, from the run history (<c>history.jsonl</c>, docs/logging.md). The history records runs,
 /// not what the repository holds; no record (or no history at all) means "never ran". An <c>interrupted</c> run
 /// does not count (it did not do its work, so the scheduler catches it up); a failed one does (retrying a failure at
-/// every start would hide it behind a loop). A full drill counts as a drill too.
+/// every start would hide it behind a loop). A full drill counts as a drill too. Prune and check work on a repository:
+/// any run of them on the same repository counts.
 /// </summary>
 public static class LastRuns
 {
@@ -33,6 +34,9 @@ public static class LastRuns
                     break;
                 case "prune" when ours || (repository is not null && r.Repository == repository):
                     Saw(JobKind.Prune, r.Start);
+                    break;
+                case "check" when ours || (repository is not null && r.Repository == repository):
+                    Saw(JobKind.Check, r.Start);
                     break;
             }
         }

@@ -54,6 +54,7 @@ public sealed record ScheduleInstall(
         JobKind.Backup => $"backup of {Application}",
         JobKind.Drill => $"restore drill of {Application}",
         JobKind.FullDrill => $"full restore drill of {Application}",
+        JobKind.Check => $"check of {Application}'s repository",
         _ => $"prune of {Application}'s repository",
     };
 }

@@ -256,6 +256,15 @@ public sealed class ConfigValidatorTests : IDisposable
     public void SchedulesThatAreNot(string schedule) =>
         Single("schedule.backup", c => c["schedule"] = new JsonObject { ["backup"] = schedule });
 
+    [Theory]
+    [InlineData("prune")]
+    [InlineData("check")]
+    public void PruneAndCheckSchedulesAreCheckedToo(string job)
+    {
+        Assert.Empty(_f.Errors(c => c["schedule"] = new JsonObject { [job] = "weekly sun 06:00" }));
+        Assert.Contains("61", Single("schedule." + job, c => c["schedule"] = new JsonObject { [job] = "61 2 * * *" }), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LoggingLevelIsKnown() => Single("logging.level", c => c["logging"] = new JsonObject { ["level"] = "verbose" });
 

@@ -35,6 +35,15 @@ public class LastRunsTests
         Assert.Equal(T0.AddHours(2), last[JobKind.Drill]);
         Assert.Equal(T0.AddHours(1), last[JobKind.FullDrill]);
         Assert.Equal(T0.AddHours(3), last[JobKind.Prune]);
+        Assert.Equal(T0.AddHours(20), last[JobKind.Check]);
+    }
+
+    [Fact]
+    public void Prune_and_check_count_by_repository_whoever_ran_them()
+    {
+        var last = LastRuns.FromHistory([Run("check", 4, app: null), Run("prune", 6, app: null), Run("check", 8, app: null, repo: "/srv/other")], "shop", "/srv/backups");
+        Assert.Equal((T0.AddHours(4), T0.AddHours(6)), (last[JobKind.Check], last[JobKind.Prune]));
+        Assert.False(LastRuns.FromHistory([Run("check", 4, app: null)], "shop", null).ContainsKey(JobKind.Check));
     }
 
     [Fact]

@@ -68,4 +68,28 @@ public class ScheduledJobPlannerTests
         Assert.Equal(["drill", "--full"], jobs[1].Arguments);
         Assert.Empty(ScheduledJob.FromConfig(new ScheduleSection()));
     }
+
+    [Fact]
+    public void Prune_and_check_come_from_the_configuration_after_backup_and_drills()
+    {
+        var jobs = ScheduledJob.FromConfig(new ScheduleSection { Check = "daily 07:00", Prune = "weekly sun 06:00", Drill = "daily 04:00", Backup = "daily 02:30" });
+        Assert.Equal([JobKind.Backup, JobKind.Drill, JobKind.Prune, JobKind.Check], jobs.Select(j => j.Kind));
+        Assert.Equal(["prune", "check"], jobs.Skip(2).Select(j => j.Name));
+        Assert.Equal([["prune"], ["check"]], jobs.Skip(2).Select(j => j.Arguments));
+    }
+
+    [Fact]
+    public void Every_job_due_together_runs_in_turn_backup_drills_prune_check()
+    {
+        var at = new DateTimeOffset(2026, 1, 11, 3, 0, 0, TimeSpan.Zero);
+        var jobs = ScheduledJob.FromConfig(new ScheduleSection { Check = "0 3 * * *", Prune = "daily 03:00", FullDrill = "daily 03:00", Drill = "daily 3:00", Backup = "daily 03:00" });
+        var planner = new ScheduledJobPlanner(jobs.Reverse(), new Dictionary<JobKind, DateTimeOffset>(), Utc, Start);
+        var order = new List<JobKind>();
+        for (var now = at; planner.Due(now) is { } job; now = now.AddMinutes(1))
+        {
+            order.Add(job.Kind);
+            planner.Completed(job, now.AddMinutes(1));
+        }
+        Assert.Equal([JobKind.Backup, JobKind.Drill, JobKind.FullDrill, JobKind.Prune, JobKind.Check], order);
+    }
 }

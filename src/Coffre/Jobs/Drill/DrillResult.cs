@@ -21,6 +21,10 @@ public sealed record DrillResult(
         .. Databases.Where(d => !d.Ok).Select(d => $"database {d.Name}: {d.Problem}"),
         .. Media.Where(m => !m.Ok).Select(m => $"media {m.Name}: {m.Problem}"),
     ];
+
+    /// <summary>The one-line error of a drill that did not pass (the run's error and the alert's message), or null.</summary>
+    public string? Failure => Ok ? null
+        : $"the drill of backup {SnapshotId.ToShortString()} failed: {Reasons[0]}{(Reasons.Count > 1 ? $" (and {Reasons.Count - 1} more)" : "")}";
 }
 
 /// <summary>One database restored into a scratch database (or temp file) and compared with metadata.json.</summary>
