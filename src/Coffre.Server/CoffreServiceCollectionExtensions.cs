@@ -1,8 +1,10 @@
 using Coffre.Configuration;
+using Coffre.Jobs.Service;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Coffre.Server;
 
@@ -30,7 +32,7 @@ public static class CoffreServiceCollectionExtensions
         var setup = new ServerSetup
         {
             Config = config,
-            RunJob = options.RunJob ?? ((_, _) => throw new NotSupportedException("no job runner yet")),
+            RunJob = options.RunJob,
             Clock = options.Clock ?? TimeProvider.System,
             TimeZone = options.TimeZone ?? TimeZoneInfo.Local,
             ConfigProblems = [.. ConfigValidator.Validate(config).Select(e => e.ToString())],
@@ -45,7 +47,21 @@ public static class CoffreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(setup);
         services.AddSingleton(setup);
         services.AddSingleton<DashboardRoutes>();
-        services.AddSingleton(new JobQueue(setup.RunJob));
+        if (setup.RunJob is { } custom)
+        {
+            services.AddSingleton(new JobQueue(custom));
+            services.AddSingleton(new LiveJob(null));
+        }
+        else
+        {
+            // The engine's runner; its step lines go to the host's log (the systemd journal for coffre serve).
+            services.AddSingleton(sp => new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment)
+            {
+                Output = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs") is var log ? line => log.LogInformation("{Step}", line) : null,
+            });
+            services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode));
+            services.AddSingleton(sp => new LiveJob(sp.GetRequiredService<ApplicationJobRunner>().Progress));
+        }
         services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));
         services.AddSingleton(new LoginThrottle(setup.Clock));
         services.AddSingleton(new MetricsToken(setup));
@@ -84,7 +100,7 @@ public sealed class CoffreHostOptions
     /// <summary>The folder relative paths of the section are resolved against (default: the current folder).</summary>
     public string? BaseDirectory { get; set; }
 
-    /// <summary>Runs the jobs; default: the engine's job runner.</summary>
+    /// <summary>Runs the jobs; default (null): the engine's job runner (<see cref="ServerSetup.RunJob"/>).</summary>
     public JobRunner? RunJob { get; set; }
 
     public TimeProvider? Clock { get; set; }

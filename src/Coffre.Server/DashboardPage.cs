@@ -12,7 +12,7 @@ internal static class DashboardPage
     private const int LogTail = 20;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        JobQueue queue, PageContext page, IReadOnlyList<string> problems, string? notice)
+        (string Line, string LastEnded) running, PageContext page, IReadOnlyList<string> problems, string? notice)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
@@ -26,10 +26,11 @@ internal static class DashboardPage
             <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>
             <dt>Last drill</dt><dd>{Drill(data.LastDrill)}</dd>
             <dt>Repository</dt><dd>{E(setup.RepositoryPath)}: {Bytes(data.RepositorySize)}, {Bytes(data.FreeDisk)} free on its disk</dd>
-            <dt>Running</dt><dd>{(queue.Current is { } current ? E(current.ToString().ToLowerInvariant()) + (queue.Waiting > 0 ? $" ({queue.Waiting} waiting)" : "") : "nothing")}</dd>
+            <dt>Running</dt><dd id="running" aria-live="polite" data-running="{(running.Line == "nothing" ? "no" : "yes")}" data-last="{E(running.LastEnded)}">{E(running.Line)}</dd>
             </dl>
             <p>{page.ActionButton("/actions/backup", "Back up now")}
-            {page.ActionButton("/actions/drill", "Run a drill now")}</p>
+            {page.ActionButton("/actions/drill", "Run a drill now")}
+            {page.ActionButton("/actions/check", "Check the repository now")}</p>
             <h2>Next scheduled runs</h2>
             """);
         if (plan.Count == 0) html.Append("<p>Nothing is scheduled (schedule.backup in coffre.json).</p>");
@@ -59,8 +60,37 @@ internal static class DashboardPage
         foreach (var r in data.History.TakeLast(LogTail).Reverse())
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.Start)}</td><td>{E(r.Operation)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked ?? r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)])}</td></tr>");
         html.Append("</table></div>");
+        html.Append(LiveScript(page.Url("/progress")));
         return Page($"{app}: backups", html.ToString());
     }
+
+    /// <summary>
+    /// Live progress without a build step: polls /progress (every second while a job runs, every 3 s otherwise),
+    /// updates the Running line, and reloads the page when a job ends (even one that began and ended between two
+    /// polls: the last job's end time changed) so its result and the new backup show.
+    /// Without JavaScript the page still works; it just does not move by itself.
+    /// </summary>
+    private static string LiveScript(string progressUrl) => $$"""
+        <script>
+        (() => {
+          const line = document.getElementById('running');
+          let busy = line.dataset.running === 'yes';
+          async function poll() {
+            try {
+              const r = await fetch({{System.Text.Json.JsonSerializer.Serialize(progressUrl)}}, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+              if (r.ok) {
+                const p = await r.json();
+                line.textContent = p.text;
+                if ((busy && !p.running) || p.lastEnded !== line.dataset.last) { location.replace(location.pathname); return; }
+                busy = !!p.running;
+              }
+            } catch (e) { /* the service restarts: try again */ }
+            setTimeout(poll, busy ? 1000 : 3000);
+          }
+          setTimeout(poll, busy ? 1000 : 3000);
+        })();
+        </script>
+        """;
 
     private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";
 

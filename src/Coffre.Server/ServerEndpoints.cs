@@ -27,9 +27,12 @@ internal static class ServerEndpoints
         group.MapPost("/logout", Logout);
         group.MapGet("/", Dashboard);
         // Func, not a lambda: a lambda taking only HttpContext would bind as a RequestDelegate and drop the result.
-        Func<HttpContext, Task<IResult>> backup = ctx => StartJob(ctx, JobKind.Backup), drill = ctx => StartJob(ctx, JobKind.Drill);
+        Func<HttpContext, Task<IResult>> backup = ctx => StartJob(ctx, JobKind.Backup), drill = ctx => StartJob(ctx, JobKind.Drill),
+            check = ctx => StartJob(ctx, JobKind.Check);
         group.MapPost("/actions/backup", backup);
         group.MapPost("/actions/drill", drill);
+        group.MapPost("/actions/check", check);
+        group.MapGet("/progress", (JobQueue queue, LiveJob live) => Results.Json(JobProgressText.Json(queue, live)));
         group.MapGet("/metrics", Metrics).AllowAnonymous();
         // No regex route constraint: CreateSlimBuilder leaves them out. The handlers check the ID (IsSnapshotId).
         group.MapGet("/backups/{id}", Browse);
@@ -102,14 +105,14 @@ internal static class ServerEndpoints
         return Results.Redirect(routes.Url(ctx, "/login"));
     }
 
-    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         var data = await DashboardData.GatherAsync(setup, ctx.RequestAborted);
         var problems = DashboardProblems.Find(setup, data, schedule.Problem);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var started = ctx.Request.Query["started"].ToString();
-        var notice = started is "backup" or "drill" ? $"The {started} was started; reload to see its result." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, queue, new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
+        var notice = started is "backup" or "drill" or "check" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
@@ -129,7 +132,7 @@ internal static class ServerEndpoints
             catch (Exception e) { log.LogError(e, "{Job} from the dashboard failed", kind); }
 #pragma warning restore CA1031
         }, CancellationToken.None);
-        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={kind.ToString().ToLowerInvariant()}"));
+        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={JobKinds.Operation(kind)}"));
     }
 
     /// <summary>One folder of a backup, <c>?path=/media/uploads</c>.</summary>

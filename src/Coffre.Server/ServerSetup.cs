@@ -8,8 +8,12 @@ public sealed record ServerSetup
 {
     public required CoffreConfig Config { get; init; }
 
-    /// <summary>Runs a backup or drill like the CLI does (journal, rotation, alerts): the host's job.</summary>
-    public required JobRunner RunJob { get; init; }
+    /// <summary>
+    /// Runs the jobs; null (the default): the engine's <see cref="Jobs.Service.ApplicationJobRunner"/> for
+    /// <see cref="Config"/>, which journals, rotates and alerts like <c>coffre backup -c FILE</c> and reports live
+    /// progress to the dashboard. Tests put another runner here.
+    /// </summary>
+    public JobRunner? RunJob { get; init; }
 
     /// <summary>The clock of the schedule and of the login throttle (tests drive it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -51,6 +51,31 @@ public sealed partial class DashboardInBrowserTests(ServedDashboard served) : IC
     }
 
     [BrowserFact]
+    public async Task A_backup_can_be_browsed_down_to_a_file_and_downloaded_as_an_archive()
+    {
+        var page = await served.NewPageAsync();
+        await LogInAsync(page);
+        await BackupRow(page, served.FirstSnapshot).GetByRole(AriaRole.Link).First.ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Backup " })).ToContainTextAsync(served.FirstSnapshot[..8]);
+        foreach (var folder in new[] { "media/", "media/", "uploads/", "2024/" })
+            await page.GetByRole(AriaRole.Link, new() { Name = folder, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "photo.jpg", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Cell, new() { Name = "reçu n°1.pdf", Exact = true })).ToBeVisibleAsync();
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download as .tar.gz" }).ClickAsync());
+        Assert.EndsWith(".tar.gz", download.SuggestedFilename, StringComparison.Ordinal);
+        var file = Path.Combine(served.Folder, download.SuggestedFilename);
+        await download.SaveAsAsync(file);
+        Assert.Null(await download.FailureAsync());
+        await using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
+        await using var tar = new System.Formats.Tar.TarReader(gzip);
+        var names = new List<string>();
+        while (await tar.GetNextEntryAsync() is { } entry) names.Add(entry.Name);
+        Assert.Equal("metadata.json", names[0]);
+        Assert.Contains(names, n => n.EndsWith("uploads/2024/photo.jpg", StringComparison.Ordinal));
+    }
+
+    [BrowserFact]
     public async Task A_wrong_password_shows_the_error_on_the_login_page_and_the_journal_records_it()
     {
         var page = await served.NewPageAsync();

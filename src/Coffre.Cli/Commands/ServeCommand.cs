@@ -24,14 +24,8 @@ internal static class ServeCommand
             if (ConfigValidator.Validate(config) is [var first, ..])
                 throw new CoffreException($"{config.FilePath}: {first} (coffre config check lists every problem)");
             var address = pr.GetValue(listen) ?? config.Server.Listen ?? ServerSection.DefaultListen;
-            // The engine's job runner: a job is journaled, rotated and alerted exactly as `coffre backup -c FILE` is.
-            using var jobs = new ApplicationJobRunner(config) { Output = pr.GetValue(GlobalOptions.Quiet) ? null : Console.WriteLine };
-            var setup = new ServerSetup
-            {
-                Config = config,
-                Listen = address,
-                RunJob = async (kind, jobCt) => (await jobs.RunAsync(kind, jobCt)).ExitCode,
-            };
+            // No RunJob: the engine's job runner, so a job is journaled, rotated and alerted exactly as `coffre backup -c FILE` is.
+            var setup = new ServerSetup { Config = config, Listen = address };
             await using var app = CoffreServer.Build(setup);
             try { await app.StartAsync(ct); }
             catch (IOException e) { throw new CoffreException($"cannot listen on {address}: {e.InnerException?.Message ?? e.Message}", e); }

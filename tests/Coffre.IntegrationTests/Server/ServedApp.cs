@@ -36,7 +36,8 @@ internal sealed partial class ServedApp : IAsyncDisposable
 
     /// <param name="server">The server section as JSON; default: the admin with the test password and the metrics token variable.</param>
     /// <param name="alerts">The alerts section as JSON, or none.</param>
-    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null, string? alerts = null)
+    /// <param name="engineJobs">Run the jobs with the engine's runner (as coffre serve does, with live progress) instead of the coffre command.</param>
+    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null, string? alerts = null, bool engineJobs = false)
     {
         var app = new SqliteApp(dir);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(app.Root, "coffre.json")))!.AsObject();
@@ -52,7 +53,7 @@ internal sealed partial class ServedApp : IAsyncDisposable
             Clock = clock ?? TimeProvider.System,
             TimeZone = clock?.LocalTimeZone ?? TimeZoneInfo.Local,
             Environment = new Dictionary<string, string?> { ["COFFRE_PASSWORD"] = TestPasswords.Default, ["COFFRE_METRICS_TOKEN"] = MetricsToken },
-            RunJob = (kind, ct) => Task.Run(() => app.Coffre.Run(kind == JobKind.Backup ? "backup" : "drill").ExitCode, ct),
+            RunJob = engineJobs ? null : (kind, ct) => Task.Run(() => app.Coffre.Run([.. new ScheduledJob(kind, Schedule.Parse("hourly")).Arguments]).ExitCode, ct),
         };
         var host = CoffreServer.Build(setup);
         await host.StartAsync();
