@@ -9,7 +9,8 @@ namespace Coffre.Server;
 /// <summary>One folder of a backup: a path with links up, then its folders (links down) and files with size and time.</summary>
 internal static class BrowsePage
 {
-    public static string Render(string application, SnapshotFolder folder, PageContext page)
+    /// <param name="restoreAllowed">server.allowRestore: the page links to the backup's restore.</param>
+    public static string Render(string application, SnapshotFolder folder, PageContext page, bool restoreAllowed = false)
     {
         var id = folder.Snapshot.Id.ToString();
         var stamp = BackupStamp.Format(folder.Snapshot.Snapshot.Time.ToDateTimeOffset());
@@ -19,7 +20,7 @@ internal static class BrowsePage
         html.Append(CultureInfo.InvariantCulture, $"""
             <p><a href="{E(page.Url("/"))}">← Dashboard</a></p>
             <h1>Backup {E(stamp)} <small>{E(id[..8])}</small></h1>
-            <p><a href="{E(page.Url($"/backups/{id}/export"))}">Download as .tar.gz</a></p>
+            <p><a href="{E(page.Url($"/backups/{id}/export"))}">Download as .tar.gz</a>{(restoreAllowed ? $" · <a href=\"{E(page.Url($"/backups/{id}/restore"))}\">Restore…</a>" : "")}</p>
             <h2>
             """);
         html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(Link("/"))}\">{E(application)}</a>");

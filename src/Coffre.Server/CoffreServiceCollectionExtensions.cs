@@ -49,7 +49,7 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton<DashboardRoutes>();
         if (setup.RunJob is { } custom)
         {
-            services.AddSingleton(new JobQueue(custom));
+            services.AddSingleton(new JobQueue(custom, setup.Clock));
             services.AddSingleton(new LiveJob(null));
         }
         else
@@ -59,7 +59,7 @@ public static class CoffreServiceCollectionExtensions
             {
                 Output = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs") is var log ? line => log.LogInformation("{Step}", line) : null,
             });
-            services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode));
+            services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode, setup.Clock));
             services.AddSingleton(sp => new LiveJob(sp.GetRequiredService<ApplicationJobRunner>().Progress));
         }
         services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));
@@ -69,6 +69,8 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton<LoginAlerts>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
+        services.AddSingleton<BackgroundJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackgroundJobs>());
         services.AddAntiforgery();
         services.AddAuthentication().AddCookie(CoffreAuthentication.Scheme, o =>
         {

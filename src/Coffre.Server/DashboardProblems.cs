@@ -1,12 +1,13 @@
 using Coffre.Alerts;
+using Coffre.Jobs.Service;
 using Coffre.Journal;
 using Coffre.Metrics;
 
 namespace Coffre.Server;
 
 /// <summary>
-/// What is wrong right now, in one line each, at the top of the dashboard: the configuration, the schedule, backups
-/// or drills that keep failing (with how many times in a row), low disk space, alerts that could not be delivered.
+/// What is wrong right now, in one line each, at the top of the dashboard: the configuration, the schedule, backups,
+/// drills or restores that keep failing (with how many times in a row), low disk space, alerts that could not be delivered.
 /// </summary>
 internal static class DashboardProblems
 {
@@ -19,6 +20,8 @@ internal static class DashboardProblems
         if (scheduleProblem is not null) problems.Add(scheduleProblem);
         if (Failing(data.BackupRuns, "backup") is { } backup) problems.Add(backup);
         if (Failing(data.History.Where(r => r.Operation == RunHistorySummary.DrillOperation), "restore drill") is { } drill) problems.Add(drill);
+        // A failed restore's error names the safety snapshot that rolls back; it stays here until a restore ends well.
+        if (Failing(data.History.Where(r => r.Operation == ApplicationRestoreJob.Operation), "restore") is { } restore) problems.Add(restore);
         if (data.FreeDisk is not null && DiskProblem(setup) is { } disk) problems.Add(disk);
         var now = setup.Clock.GetUtcNow();
         if (data.History.LastOrDefault(r => r.Operation == "alert") is { Result: RunResults.Failed } alert && now - alert.End < RecentAlertFailure)

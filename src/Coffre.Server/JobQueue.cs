@@ -8,19 +8,40 @@ public delegate Task<int> JobRunner(JobKind kind, CancellationToken ct);
 /// <summary>
 /// One job at a time for the whole service: the schedule and the dashboard's buttons both go through here, so a
 /// backup started by hand waits for a scheduled drill to end (and the other way round) instead of racing it.
+/// A job that is not a <see cref="JobKind"/> (a restore from the dashboard) runs through the same gate by name.
 /// </summary>
-public sealed class JobQueue(JobRunner runner) : IDisposable
+/// <param name="clock">When a job started (<see cref="Running"/>); default: the system clock.</param>
+public sealed class JobQueue(JobRunner runner, TimeProvider? clock = null) : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
     private int waiting;
+    private volatile RunningJob? running;
 
-    /// <summary>The job running now, or null.</summary>
+    /// <summary>The job running now, or null (also while a job run by name runs: see <see cref="Running"/>).</summary>
     public JobKind? Current { get; private set; }
+
+    /// <summary>Whatever job runs now — its name (a <see cref="JobKind"/>'s operation, or the name given), since when, and what a job run by name reports — or null.</summary>
+    public RunningJob? Running => running;
 
     /// <summary>Jobs waiting for their turn.</summary>
     public int Waiting => Volatile.Read(ref waiting);
 
-    public async Task<int> RunAsync(JobKind kind, CancellationToken ct)
+    public Task<int> RunAsync(JobKind kind, CancellationToken ct) =>
+        RunGatedAsync(JobKinds.Operation(kind), kind, (_, c) => runner(kind, c), ct);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> when no other job runs, as the job <paramref name="name"/> (e.g. <c>restore</c>).
+    /// The body gets a callback telling what it does now (<see cref="RunningJob.Phase"/>, shown by the dashboard).
+    /// </summary>
+    public Task<int> RunAsync(string name, Func<Action<string>, CancellationToken, Task<int>> body, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(body);
+        return RunGatedAsync(name, null, body, ct);
+    }
+
+    private async Task<int> RunGatedAsync(string name, JobKind? kind, Func<Action<string>, CancellationToken, Task<int>> body, CancellationToken ct)
     {
         Interlocked.Increment(ref waiting);
         try { await gate.WaitAsync(ct).ConfigureAwait(false); }
@@ -28,14 +49,18 @@ public sealed class JobQueue(JobRunner runner) : IDisposable
         try
         {
             Current = kind;
-            return await runner(kind, ct).ConfigureAwait(false);
+            running = new RunningJob(name, clock.GetUtcNow(), null);
+            return await body(phase => { if (running is { } r) running = r with { Phase = phase }; }, ct).ConfigureAwait(false);
         }
         finally
         {
-            Current = null;
+            (Current, running) = (null, null);
             gate.Release();
         }
     }
 
     public void Dispose() => gate.Dispose();
 }
+
+/// <summary>The job a <see cref="JobQueue"/> runs now: its name, since when, and what it last said it does (null: nothing said).</summary>
+public sealed record RunningJob(string Name, DateTimeOffset Started, string? Phase);

@@ -37,6 +37,7 @@ internal static class ServerEndpoints
         // No regex route constraint: CreateSlimBuilder leaves them out. The handlers check the ID (IsSnapshotId).
         group.MapGet("/backups/{id}", Browse);
         group.MapGet("/backups/{id}/export", Export);
+        RestoreEndpoints.Map(group);
     }
 
     /// <summary>No login: a load balancer or monitor checks the service is up and how the last backup went.</summary>
@@ -48,7 +49,7 @@ internal static class ServerEndpoints
         {
             status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured",
             application = setup.Config.Application,
-            running = queue.Current?.ToString().ToLowerInvariant(),
+            running = queue.Current?.ToString().ToLowerInvariant() ?? queue.Running?.Name,
             lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
         });
     }
@@ -111,7 +112,7 @@ internal static class ServerEndpoints
         var problems = DashboardProblems.Find(setup, data, schedule.Problem);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var started = ctx.Request.Query["started"].ToString();
-        var notice = started is "backup" or "drill" or "check" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
+        var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
         return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
     }
 
@@ -144,7 +145,7 @@ internal static class ServerEndpoints
         {
             if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
             var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
-            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page), "text/html; charset=utf-8");
+            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore), "text/html; charset=utf-8");
         }
         catch (CoffreException e)
         {
@@ -201,10 +202,10 @@ internal static class ServerEndpoints
     }
 
     /// <summary>A snapshot ID or a prefix of at least 8 hex digits (what the pages link to): never "latest" or a path.</summary>
-    private static bool IsSnapshotId(string id) => id.Length is >= 8 and <= 64 && id.All(char.IsAsciiHexDigitLower);
+    internal static bool IsSnapshotId(string id) => id.Length is >= 8 and <= 64 && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>A 400 when the POST lacks a valid antiforgery token (a cross-site request), else null.</summary>
-    private static async Task<IResult?> Refused(HttpContext ctx, IAntiforgery antiforgery)
+    internal static async Task<IResult?> Refused(HttpContext ctx, IAntiforgery antiforgery)
     {
         try
         {

@@ -27,13 +27,7 @@ internal static class ApplicationRestore
         var request = new RestoreRequest
         {
             Snapshot = snapshot,
-            Parts = o.Only switch
-            {
-                null => RestoreParts.All,
-                "database" or "databases" => RestoreParts.Databases,
-                "media" => RestoreParts.Media,
-                _ => throw new CoffreException($"--only {o.Only}: use --only database or --only media"),
-            },
+            Parts = RestorePartsNames.TryParseOnly(o.Only, out var parts) ? parts : throw new CoffreException($"--only {o.Only}: use --only database or --only media"),
             Includes = o.Includes,
             Database = o.Database,
             Target = o.Target,
@@ -54,7 +48,7 @@ internal static class ApplicationRestore
         var clock = Stopwatch.StartNew();
         var result = await manager.RestoreBackupAsync(repo, plan, request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
         foreach (var w in result.Warnings.Skip(plan.Warnings.Count)) Console.Error.WriteLine($"coffre: warning: {w}");
-        RunContext.Current.Snapshot(plan.Snapshot.Id, processed: result.Media.Sum(m => m.BytesRestored), files: result.Media.Sum(m => m.FilesRestored));
+        RunContext.Current.Restore(result);
         if (json) PrintJson(result);
         else if (!quiet) PrintResult(result, clock.Elapsed);
         return ExitCodes.Ok;
@@ -85,30 +79,10 @@ internal static class ApplicationRestore
 
     private static void PrintPlan(RestorePlan plan, string application)
     {
-        var status = plan.Metadata?.Status ?? "no metadata";
-        Console.WriteLine($"Backup {plan.Snapshot.Id.ToShortString()} of {application}, {plan.Stamp} ({status})");
+        Console.WriteLine(RestorePlanText.Heading(plan, application));
         Console.WriteLine("Will restore:");
-        foreach (var d in plan.Databases)
-        {
-            var what = d.Kind switch
-            {
-                DatabaseRestoreKind.InPlace when d.DestinationExists => "REPLACES what it holds now",
-                DatabaseRestoreKind.InPlace => "it does not exist now: created",
-                DatabaseRestoreKind.OtherDatabase => "created",
-                _ => "dump written as a file",
-            };
-            Console.WriteLine($"  database {d.Name} ({Units.Bytes((long)d.Dump.Size)}) -> {d.Destination}: {what}");
-        }
-        foreach (var m in plan.Media)
-        {
-            var part = m.Includes.Count > 0 ? $" (only {string.Join(", ", m.Includes)})" : "";
-            var changes = m.InPlace
-                ? $"{m.Created} created, {m.Overwritten} OVERWRITTEN, {m.Removed} REMOVED (not in the backup), {m.Unchanged} unchanged"
-                : "a new folder";
-            Console.WriteLine($"  media {m.Name}{part} -> {m.Destination}: {m.Files} files, {Units.Bytes(m.Bytes)}: {changes}");
-        }
-        if (plan.OverwritesInPlace)
-            Console.WriteLine("Before anything is overwritten, a safety snapshot (tag pre-restore) keeps what is there now.");
+        foreach (var line in RestorePlanText.Parts(plan)) Console.WriteLine($"  {line}");
+        if (plan.OverwritesInPlace) Console.WriteLine(RestorePlanText.SafetySnapshotNote);
     }
 
     /// <summary>Asks on the terminal. Without one (a pipe, cron) the answer is no: overwriting needs --force there.</summary>

@@ -16,7 +16,7 @@ public sealed class ServerSection
     /// <summary>A file (0600) holding the bearer token of <c>/metrics</c>.</summary>
     public string? MetricsTokenFile { get; set; }
 
-    /// <summary>Whether the dashboard may start restores; false (the default), and not implemented yet.</summary>
+    /// <summary>Whether the dashboard offers restores (a backup's page, the name typed to confirm: docs/service.md); false (the default): no link, and its routes answer 404.</summary>
     public bool AllowRestore { get; set; }
 }
 

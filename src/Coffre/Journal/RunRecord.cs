@@ -43,7 +43,7 @@ public sealed record RunRecord
     /// <summary>Why the run did not end well, on one line; null when it did.</summary>
     public string? Error { get; init; }
 
-    /// <summary>What a verification run (drill, verify) checked, e.g. <c>database main: 4 tables, 208 rows; media uploads: 12 of 120 files</c>.</summary>
+    /// <summary>What a verification run (drill, verify, an application restore) checked, e.g. <c>database main: 4 tables, 208 rows; media uploads: 12 of 120 files</c>.</summary>
     public string? Checked { get; init; }
 
     /// <summary>The process exit code (the documented contract: 0, 1, 3, 10, 11, 12, 130).</summary>

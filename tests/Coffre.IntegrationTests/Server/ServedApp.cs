@@ -37,13 +37,16 @@ internal sealed partial class ServedApp : IAsyncDisposable
     /// <param name="server">The server section as JSON; default: the admin with the test password and the metrics token variable.</param>
     /// <param name="alerts">The alerts section as JSON, or none.</param>
     /// <param name="engineJobs">Run the jobs with the engine's runner (as coffre serve does, with live progress) instead of the coffre command.</param>
-    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null, string? alerts = null, bool engineJobs = false)
+    /// <param name="configure">Changes coffre.json last (e.g. <c>server.allowRestore</c>, hooks).</param>
+    public static async Task<ServedApp> StartAsync(TestDirectory dir, TimeProvider? clock = null, string? schedule = null, string? server = null, string? alerts = null, bool engineJobs = false,
+        Action<JsonObject>? configure = null)
     {
         var app = new SqliteApp(dir);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(app.Root, "coffre.json")))!.AsObject();
         config["server"] = JsonNode.Parse(server ?? $$"""{ "admin": { "user": "{{User}}", "passwordHash": "{{Hash.Value}}" }, "metricsTokenEnv": "COFFRE_METRICS_TOKEN" }""");
         if (schedule is not null) config["schedule"] = JsonNode.Parse(schedule);
         if (alerts is not null) config["alerts"] = JsonNode.Parse(alerts);
+        configure?.Invoke(config);
         File.WriteAllText(Path.Combine(app.Root, "coffre.json"), config.ToJsonString());
         app.Coffre.Ok("init");
         var setup = new ServerSetup

@@ -38,7 +38,7 @@ public class ServerProgressTests
         Assert.Contains("Check the repository now", page, StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> ProgressAsync(ServedApp served)
+    internal static async Task<JsonElement> ProgressAsync(ServedApp served)
     {
         using var response = await served.Client.GetAsync(new Uri("/progress", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

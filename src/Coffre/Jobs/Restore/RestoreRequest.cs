@@ -8,6 +8,31 @@ public enum RestoreParts
     Media,
 }
 
+/// <summary>The parts as <c>coffre restore --only</c> and the dashboard's restore page name them.</summary>
+public static class RestorePartsNames
+{
+    /// <summary>Nothing (everything), <c>database</c> (or <c>databases</c>) or <c>media</c>; false for another word.</summary>
+    public static bool TryParseOnly(string? only, out RestoreParts parts)
+    {
+        parts = only switch
+        {
+            null or "" => RestoreParts.All,
+            "database" or "databases" => RestoreParts.Databases,
+            "media" => RestoreParts.Media,
+            _ => (RestoreParts)(-1),
+        };
+        return Enum.IsDefined(parts);
+    }
+
+    /// <summary>The word <see cref="TryParseOnly"/> reads back: null for everything.</summary>
+    public static string? Only(RestoreParts parts) => parts switch
+    {
+        RestoreParts.Databases => "database",
+        RestoreParts.Media => "media",
+        _ => null,
+    };
+}
+
 /// <summary>What a person asked to restore, and where. Every option is one of <c>coffre restore</c>'s.</summary>
 public sealed record RestoreRequest
 {

@@ -1,4 +1,3 @@
-using Coffre.Alerts;
 using Coffre.Configuration;
 using Coffre.Journal;
 using Coffre.Scheduling;
@@ -62,38 +61,10 @@ public sealed partial class ApplicationJobRunner : IDisposable
         operation = JobKinds.Operation(kind);
         var run = RunDetails.Begin(operation, clock);
         Progress.Begin(kind, run.Start, "starting");
-        int exitCode;
-        string? error = null;
-        Exception? failure = null;
-        try { exitCode = await WorkAsync(kind, run, ct).ConfigureAwait(false); }
-        catch (Exception e)
-        {
-            (error, exitCode) = FailureMessage.Describe(e, ct.IsCancellationRequested);
-            failure = e;
-        }
-        var repository = run.Repository ?? RepositoryPath;
-        var record = run.ToRecord(clock, repository, exitCode, error);
-        Journal(record);
-        if (await RunAlerting.AfterRunAsync(Config, run, repository, exitCode, error, failure, environment, clock, ct).ConfigureAwait(false) is { } trouble)
-        {
-            Say($"warning: {trouble.Warning}");
-            Journal(run.ToAlertFailureRecord(clock, repository, exitCode, trouble.JournalError));
-        }
-        Say(record.Result + (record.SnapshotId is { } id ? $", snapshot {id[..8]}" : "") + $" (exit {exitCode})" + (record.Error is { } why ? $": {why}" : ""));
+        var (exitCode, record) = await new JournaledRun(Config, clock, environment, Say).RunAsync(run, c => WorkAsync(kind, run, c), ct).ConfigureAwait(false);
         var result = new JobResult(kind, exitCode, record.Error, record);
         Progress.End(result);
         return result;
-    }
-
-    /// <summary>Appends to the configuration's log folder; a journal that cannot be written is a warning, never a different result.</summary>
-    private void Journal(RunRecord record)
-    {
-        if (LogPaths.Resolve(Config.Logging.Path, record.Repository) is not { } folder) return;
-        try { new RunJournal(folder, clock, level: Config.Logging.Level).Append(record); }
-        catch (Exception e)
-        {
-            Say($"warning: this run could not be recorded in {folder}: {e.Message}");
-        }
     }
 
     /// <summary>The running job is now doing <paramref name="phase"/>.</summary>

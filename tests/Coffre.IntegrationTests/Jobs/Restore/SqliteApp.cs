@@ -56,6 +56,20 @@ internal sealed class SqliteApp
         .Select(f => Path.GetRelativePath(folder, f) + " " + Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))))
         .Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>
+    /// Backs up (<c>coffre backup</c>), then has a bad day (<see cref="Damage"/>): the backup's ID and the state
+    /// before (database, uploads) and after (database, all media), for a restore to be compared with.
+    /// </summary>
+    public BadDay BackUpThenDamage()
+    {
+        var backup = Coffre.Json("backup").GetProperty("snapshot_id").GetString()!;
+        var (database, uploads) = (Fingerprint(Database), Listing(Path.Combine(Media, "uploads")));
+        Damage();
+        var day = new BadDay(backup, database, uploads, Fingerprint(Database), Listing(Media));
+        Assert.NotEqual(day.Database, day.DamagedDatabase);
+        return day;
+    }
+
     /// <summary>Changes database and media the way a bad day does.</summary>
     public void Damage()
     {
@@ -66,3 +80,6 @@ internal sealed class SqliteApp
         File.WriteAllText(Path.Combine(Media, "cache", "thumb2.bin"), "new cache entry");
     }
 }
+
+/// <summary>What <see cref="SqliteApp.BackUpThenDamage"/> saw: the backup, and the fingerprints before and after the damage.</summary>
+internal sealed record BadDay(string Backup, string Database, List<string> Uploads, string DamagedDatabase, List<string> DamagedMedia);
