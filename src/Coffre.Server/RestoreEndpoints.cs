@@ -62,7 +62,7 @@ internal static class RestoreEndpoints
         if (!RestorePartsNames.TryParseOnly(only, out var parts)) return new(RestoreParts.All, null, $"only={only}: choose only=database or only=media");
         try
         {
-            if (!ServerEndpoints.IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            if (!BackupEndpoints.IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
             var (_, plan) = await new BackupManager(setup.Config, setup.Clock, setup.Environment).PlanRestoreAsync(new RestoreRequest { Snapshot = id, Parts = parts }, ct);
             return new(parts, plan, null);
         }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
 using Coffre.Journal;
 using Coffre.Metrics;
 using Coffre.Metrics.Prometheus;
@@ -34,9 +33,7 @@ internal static class ServerEndpoints
         group.MapPost("/actions/check", check);
         group.MapGet("/progress", (JobQueue queue, LiveJob live) => Results.Json(JobProgressText.Json(queue, live)));
         group.MapGet("/metrics", Metrics).AllowAnonymous();
-        // No regex route constraint: CreateSlimBuilder leaves them out. The handlers check the ID (IsSnapshotId).
-        group.MapGet("/backups/{id}", Browse);
-        group.MapGet("/backups/{id}/export", Export);
+        BackupEndpoints.Map(group);
         RestoreEndpoints.Map(group);
     }
 
@@ -122,69 +119,11 @@ internal static class ServerEndpoints
         var services = ctx.RequestServices;
         if (await Refused(ctx, services.GetRequiredService<IAntiforgery>()) is { } bad) return bad;
         var queue = services.GetRequiredService<JobQueue>();
-        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Server.Actions");
         log.LogInformation("{Job} started from the dashboard by {User}", kind, ctx.User.Identity?.Name);
-        _ = Task.Run(async () =>
-        {
-            try { await queue.RunAsync(kind, stopping); }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { }
-#pragma warning disable CA1031 // the job's own journal records the failure; the service goes on
-            catch (Exception e) { log.LogError(e, "{Job} from the dashboard failed", kind); }
-#pragma warning restore CA1031
-        }, CancellationToken.None);
+        // In the background, so the page answers at once; a stop of the service gives it StopGrace to end, like a scheduled job.
+        services.GetRequiredService<BackgroundJobs>().Start(JobKinds.Operation(kind), ct => queue.RunAsync(kind, ct));
         return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={JobKinds.Operation(kind)}"));
-    }
-
-    /// <summary>One folder of a backup, <c>?path=/media/uploads</c>.</summary>
-    private static async Task<IResult> Browse(HttpContext ctx, string id, string? path, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(ctx);
-        var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, p => routes.Url(ctx, p));
-        try
-        {
-            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
-            var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
-            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore), "text/html; charset=utf-8");
-        }
-        catch (CoffreException e)
-        {
-            return Results.Content(Html.Page("not found", $"<p><a href=\"{Html.E(page.Url("/"))}\">← Dashboard</a></p><p class=\"bad\">{Html.E(e.Message)}</p>"),
-                "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
-        }
-    }
-
-    /// <summary>
-    /// The backup as the tar.gz of <c>coffre export</c>, streamed (nothing is written on the server). A failure after
-    /// the first bytes aborts the connection, so the browser reports a failed download instead of saving a truncated archive.
-    /// </summary>
-    private static async Task Export(HttpContext ctx, string id, ServerSetup setup, ILoggerFactory logs)
-    {
-        var log = logs.CreateLogger("Coffre.Server.Export");
-        Repository.Repository repo;
-        Repository.SnapshotEntry entry;
-        try
-        {
-            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
-            repo = await new BackupManager(setup.Config, setup.Clock, setup.Environment).OpenRepositoryAsync(null, ctx.RequestAborted);
-            entry = await repo.FindSnapshotAsync(id, ctx.RequestAborted);
-        }
-        catch (CoffreException e)
-        {
-            ctx.Response.StatusCode = StatusCodes.Status404NotFound;
-            await ctx.Response.WriteAsync(e.Message + "\n", ctx.RequestAborted);
-            return;
-        }
-        var name = $"{setup.Config.Application}_{BackupStamp.Format(entry.Snapshot.Time.ToDateTimeOffset())}.tar.gz";
-        ctx.Response.ContentType = "application/gzip";
-        ctx.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = name }.ToString();
-        log.LogInformation("backup {Id} downloaded by {User} as {Name}", entry.Id.ToShortString(), ctx.User.Identity?.Name, name);
-        try { await ArchiveExporter.StreamAsync(repo, entry, ctx.Response.Body, setup.Clock, ctx.RequestAborted); }
-        catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
-        {
-            log.LogError("the download of backup {Id} failed: {Message}", entry.Id.ToShortString(), e.Message);
-            ctx.Abort();
-        }
     }
 
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>
@@ -200,9 +139,6 @@ internal static class ServerEndpoints
         using var collector = new PrometheusCollector(metrics.Meter);
         return Results.Text(PrometheusText.Format(collector.Collect()), "text/plain; version=0.0.4; charset=utf-8");
     }
-
-    /// <summary>A snapshot ID or a prefix of at least 8 hex digits (what the pages link to): never "latest" or a path.</summary>
-    internal static bool IsSnapshotId(string id) => id.Length is >= 8 and <= 64 && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>A 400 when the POST lacks a valid antiforgery token (a cross-site request), else null.</summary>
     internal static async Task<IResult?> Refused(HttpContext ctx, IAntiforgery antiforgery)

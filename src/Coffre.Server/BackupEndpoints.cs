@@ -1,0 +1,75 @@
+using Coffre.Jobs;
+using Coffre.Jobs.Archives;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Coffre.Server;
+
+/// <summary>A backup's own pages: its files folder by folder, and its download as the export archive.</summary>
+internal static class BackupEndpoints
+{
+    public static void Map(IEndpointRouteBuilder group)
+    {
+        // No regex route constraint: CreateSlimBuilder leaves them out. The handlers check the ID (IsSnapshotId).
+        group.MapGet("/backups/{id}", Browse);
+        group.MapGet("/backups/{id}/export", Export);
+    }
+
+    /// <summary>One folder of a backup, <c>?path=/media/uploads</c>.</summary>
+    private static async Task<IResult> Browse(HttpContext ctx, string id, string? path, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(ctx);
+        var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, p => routes.Url(ctx, p));
+        try
+        {
+            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
+            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore), "text/html; charset=utf-8");
+        }
+        catch (CoffreException e)
+        {
+            return Results.Content(Html.Page("not found", $"<p><a href=\"{Html.E(page.Url("/"))}\">← Dashboard</a></p><p class=\"bad\">{Html.E(e.Message)}</p>"),
+                "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+        }
+    }
+
+    /// <summary>
+    /// The backup as the tar.gz of <c>coffre export</c>, streamed (nothing is written on the server). A failure after
+    /// the first bytes aborts the connection, so the browser reports a failed download instead of saving a truncated archive.
+    /// </summary>
+    private static async Task Export(HttpContext ctx, string id, ServerSetup setup, ILoggerFactory logs)
+    {
+        var log = logs.CreateLogger("Coffre.Server.Export");
+        Repository.Repository repo;
+        Repository.SnapshotEntry entry;
+        try
+        {
+            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            repo = await new BackupManager(setup.Config, setup.Clock, setup.Environment).OpenRepositoryAsync(null, ctx.RequestAborted);
+            entry = await repo.FindSnapshotAsync(id, ctx.RequestAborted);
+        }
+        catch (CoffreException e)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+            await ctx.Response.WriteAsync(e.Message + "\n", ctx.RequestAborted);
+            return;
+        }
+        var name = $"{setup.Config.Application}_{BackupStamp.Format(entry.Snapshot.Time.ToDateTimeOffset())}.tar.gz";
+        ctx.Response.ContentType = "application/gzip";
+        ctx.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = name }.ToString();
+        log.LogInformation("backup {Id} downloaded by {User} as {Name}", entry.Id.ToShortString(), ctx.User.Identity?.Name, name);
+        try { await ArchiveExporter.StreamAsync(repo, entry, ctx.Response.Body, setup.Clock, ctx.RequestAborted); }
+        catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            log.LogError("the download of backup {Id} failed: {Message}", entry.Id.ToShortString(), e.Message);
+            ctx.Abort();
+        }
+    }
+
+    /// <summary>A snapshot ID or a prefix of at least 8 hex digits (what the pages link to): never "latest" or a path.</summary>
+    internal static bool IsSnapshotId(string id) => id.Length is >= 8 and <= 64 && id.All(char.IsAsciiHexDigitLower);
+
+}
