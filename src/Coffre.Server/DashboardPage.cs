@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Coffre.Jobs;
 using Coffre.Journal;
+using Coffre.Metrics;
 using Coffre.Scheduling;
 using static Coffre.Server.Html;
 
@@ -10,6 +11,7 @@ namespace Coffre.Server;
 internal static class DashboardPage
 {
     private const int LogTail = 20;
+    private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
         (string Line, string LastEnded) running, PageContext page, IReadOnlyList<string> problems, string? notice)
@@ -40,6 +42,15 @@ internal static class DashboardPage
             foreach (var (job, due) in plan.OrderBy(p => p.Due ?? DateTimeOffset.MaxValue))
                 html.Append(CultureInfo.InvariantCulture, $"<li>{E(job.Name)}: {(due is { } d ? When(d) : "never")}</li>");
             html.Append("</ul>");
+        }
+
+        var drills = data.History.Where(r => r.Operation == RunHistorySummary.DrillOperation).TakeLast(DrillsShown).Reverse().ToList();
+        if (drills.Count > 0)
+        {
+            html.Append("<h2>Restore drills</h2><div class=\"scroll\"><table id=\"drills\"><tr><th>When</th><th>Result</th><th>What was checked</th></tr>");
+            foreach (var r in drills)
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.End)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked)}</td></tr>");
+            html.Append("</table></div>");
         }
 
         html.Append("<h2>Backups</h2>");

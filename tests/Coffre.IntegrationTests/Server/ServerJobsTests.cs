@@ -64,6 +64,8 @@ public partial class ServerJobsTests
         var page = await served.DashboardAsync();
         Assert.Contains(backup.SnapshotId![..8], page, StringComparison.Ordinal);
         Assert.Matches(@"<dt>Last drill</dt><dd><span class=""ok"">ok</span>", page);
+        Assert.Contains("<h2>Restore drills</h2>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"ok\">ok</td><td>{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(drill.Checked!)}</td>", page, StringComparison.Ordinal);
     }
 
     [Fact]
