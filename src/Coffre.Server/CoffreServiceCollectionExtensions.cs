@@ -55,9 +55,10 @@ public static class CoffreServiceCollectionExtensions
         else
         {
             // The engine's runner; its step lines go to the host's log (the systemd journal for coffre serve).
-            services.AddSingleton(sp => new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment)
+            services.AddSingleton(sp =>
             {
-                Output = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs") is var log ? line => log.LogInformation("{Step}", line) : null,
+                var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs");
+                return new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment) { Output = line => log.LogInformation("{Step}", line) };
             });
             services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode, setup.Clock));
             services.AddSingleton(sp => new LiveJob(sp.GetRequiredService<ApplicationJobRunner>().Progress));
