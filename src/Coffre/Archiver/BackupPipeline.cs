@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Coffre.Repository.Pack;
 using Coffre.Model;
 using Coffre.Model.Json;
 using Coffre.Repository;
@@ -26,6 +28,8 @@ internal sealed class BackupPipeline : IAsyncDisposable
     private readonly Channel<ChunkJob> _chunks = Channel.CreateBounded<ChunkJob>(new BoundedChannelOptions(4));
     private readonly Task[] _fileWorkers;
     private readonly Task[] _blobWorkers;
+    private readonly ChunkBufferPool _buffers;
+    private readonly ConcurrentBag<BlobCodec.EncodeBuffers> _encodeBuffers = [];
     private Exception? _firstFailure;
 
     public BackupPipeline(Repository.Repository repo, BackupProgress progress, int fileWorkers, int blobWorkers, CancellationToken ct)
@@ -35,12 +39,12 @@ internal sealed class BackupPipeline : IAsyncDisposable
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Writer = new RepositoryWriter(repo);
         // Chunk buffers: one being filled per file worker, one being encoded per blob worker, one queued.
-        var buffers = new ChunkBufferPool(fileWorkers + blobWorkers + 1);
+        var buffers = _buffers = new ChunkBufferPool(fileWorkers + blobWorkers + 1);
         _fileWorkers = Enumerable.Range(0, fileWorkers)
             .Select(_ => Task.Run(() => Guard(() => new FileSaver(Writer, repo.Polynomial, buffers, _chunks.Writer, progress, AddError).RunAsync(_files.Reader, Token))))
             .ToArray();
         _blobWorkers = Enumerable.Range(0, blobWorkers)
-            .Select(_ => Task.Run(() => Guard(() => new BlobSaver(repo, Writer, buffers).RunAsync(_chunks.Reader, Token))))
+            .Select(_ => Task.Run(() => Guard(() => new BlobSaver(repo, Writer, buffers, _encodeBuffers).RunAsync(_chunks.Reader, Token))))
             .ToArray();
     }
 
@@ -67,6 +71,23 @@ internal sealed class BackupPipeline : IAsyncDisposable
             await _cts.CancelAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Between the parts of an application backup (a dump, then a media folder): lets go of the chunk and encoding
+    /// buffers no worker holds and, when that was more than a couple, collects them at once. A dump's long chunks
+    /// leave every 8 MiB buffer resident; kept, they sat under the media part's own peak (measured: dump + media 126 MiB,
+    /// the dump alone 106, the media alone 104). The next part makes the buffers it needs again, fresh.
+    /// </summary>
+    public async Task ReleaseIdleBuffersAsync()
+    {
+        // The part's last chunks may still be on their way to the packs: their buffers are let go too.
+        await _buffers.WhenIdleAsync().WaitAsync(Token).ConfigureAwait(false);
+        var released = _buffers.ReleaseIdle();
+        while (_encodeBuffers.TryTake(out _)) released++;
+        // One blocking collection (a few ms: the live heap is small) returns their memory now, before the next part
+        // fills the young generation; left to itself, the GC would not look at the large-object heap for a while.
+        if (released > 2) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Queues a file for reading; the task completes with its node once its content is chunked.</summary>

@@ -77,6 +77,7 @@ public sealed class SnapshotComposer : IAsyncDisposable
         await Guard(() => task.WaitAsync(_pipeline.Token), ct).ConfigureAwait(false);
         dir.Leaves.Add(task);
         _sources.Add(Encoding.UTF8.GetString(full));
+        await Guard(async () => { await _pipeline.ReleaseIdleBuffersAsync().ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -111,6 +112,8 @@ public sealed class SnapshotComposer : IAsyncDisposable
             throw new CoffreException($"{treePath} could not be read: {error?.Message ?? "read error"}");
         }
         dir.Leaves.Add(Task.FromResult<Node?>(result));
+        if (result.Size >= Chunking.Chunker.MaxSize) // a part (a dump), not a small file
+            await Guard(async () => { await _pipeline.ReleaseIdleBuffersAsync().ConfigureAwait(false); return 0; }, ct).ConfigureAwait(false);
         return (long)result.Size;
     }
 

@@ -1,20 +1,23 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace Coffre.Repository.Compression;
 
 /// <summary>
-/// zstd through the system libzstd.so.1. Each thread lazily gets its own compression/decompression context
-/// (contexts are not thread-safe; pooled threads keep theirs, SafeHandles free them if a thread dies).
+/// zstd through the system libzstd.so.1. Contexts are not thread-safe: a compression takes one from a small shared
+/// pool for the call; each thread lazily gets its own decompression context (SafeHandles free them if a thread dies).
 /// </summary>
 public static class Zstd
 {
     public const int DefaultLevel = 3;
 
-    [ThreadStatic] private static ZstdCCtxHandle? t_cctx;
+    // A compression context holds about 1.3 MB once it has compressed a full chunk. One per thread, as before, made
+    // their number follow the thread pool (blob workers and tree writers resume on any pool thread: 8 contexts in a
+    // measured application backup); pooled, there are only as many as compressions ever ran at once.
+    private static readonly ConcurrentBag<ZstdCCtxHandle> IdleCCtxs = [];
     [ThreadStatic] private static ZstdDCtxHandle? t_dctx;
 
-    private static ZstdCCtxHandle CCtx => t_cctx ??= Create(ZstdNative.CreateCCtx());
     private static ZstdDCtxHandle DCtx => t_dctx ??= Create(ZstdNative.CreateDCtx());
 
     private static T Create<T>(T handle) where T : SafeHandle =>
@@ -34,9 +37,17 @@ public static class Zstd
     public static unsafe int Compress(ReadOnlySpan<byte> source, Span<byte> destination, int level = DefaultLevel)
     {
         nuint r;
-        fixed (byte* src = &MemoryMarshal.GetReference(source))
-        fixed (byte* dst = &MemoryMarshal.GetReference(destination))
-            r = ZstdNative.CompressCCtx(CCtx, dst, (nuint)destination.Length, src, (nuint)source.Length, level);
+        var cctx = IdleCCtxs.TryTake(out var idle) ? idle : Create(ZstdNative.CreateCCtx());
+        try
+        {
+            fixed (byte* src = &MemoryMarshal.GetReference(source))
+            fixed (byte* dst = &MemoryMarshal.GetReference(destination))
+                r = ZstdNative.CompressCCtx(cctx, dst, (nuint)destination.Length, src, (nuint)source.Length, level);
+        }
+        finally
+        {
+            IdleCCtxs.Add(cctx); // ZSTD_compressCCtx starts every frame afresh: nothing carries over to the next use
+        }
         if (ZstdNative.IsError(r) != 0)
         {
             if (ZstdNative.GetErrorCode(r) == ZstdNative.ErrorDstSizeTooSmall)

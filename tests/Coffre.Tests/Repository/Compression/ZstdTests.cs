@@ -142,4 +142,24 @@ public class ZstdTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void CompressionsOnManyThreadsAtOnceGiveTheSameFrames()
+    {
+        // Compression contexts are shared through a pool: concurrent calls must never share one.
+        var inputs = Enumerable.Range(0, 16).Select(i => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat($"row {i} of the table; ", 20_000 + i * 500)))).ToArray();
+        var expected = inputs.Select(Compress).ToArray();
+        for (var round = 0; round < 4; round++)
+        {
+            var actual = new byte[inputs.Length][];
+            Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = Compress(inputs[i]));
+            for (var i = 0; i < inputs.Length; i++) Assert.Equal(expected[i], actual[i]);
+        }
+
+        static byte[] Compress(byte[] data)
+        {
+            var buffer = new byte[Zstd.CompressBound(data.Length)];
+            return buffer[..Zstd.Compress(data, buffer)];
+        }
+    }
 }
