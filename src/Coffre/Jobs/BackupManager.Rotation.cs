@@ -10,9 +10,11 @@ public sealed partial class BackupManager
     /// application on that host; safety snapshots included), which is never removed itself. Takes an exclusive lock
     /// (see <see cref="SnapshotForgetter"/>); removes snapshot files only.
     /// </summary>
-    public async Task<ForgetResult> RotateAsync(string? destination, BlobId justMade, CancellationToken ct)
+    public Task<ForgetResult> RotateAsync(string? destination, BlobId justMade, CancellationToken ct) => RotateAsync(destination, justMade, null, ct);
+
+    private async Task<ForgetResult> RotateAsync(string? destination, BlobId justMade, Repository.Repository? open, CancellationToken ct)
     {
-        var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
+        var repo = open ?? await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
         var made = await repo.LoadSnapshotAsync(justMade.ToString(), ct).ConfigureAwait(false);
         return await SnapshotForgetter.ForgetAsync(repo, new ForgetRequest
         {
@@ -32,7 +34,7 @@ public sealed partial class BackupManager
     {
         ArgumentNullException.ThrowIfNull(backup);
         if (!backup.Backup.Complete) return RotationOutcome.Skip("the backup is incomplete, so no older backup is removed");
-        try { return new(await RotateAsync(destination, backup.Backup.SnapshotId, ct).ConfigureAwait(false), null); }
+        try { return new(await RotateAsync(destination, backup.Backup.SnapshotId, backup.Repository, ct).ConfigureAwait(false), null); }
         catch (CoffreException e) when (!ct.IsCancellationRequested)
         {
             return new(null, "failed: " + e.Message, $"rotation failed: {e.Message}; the backup is saved; run 'coffre forget' later");

@@ -106,7 +106,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
         var paths = databaseSections.Select(Describe).Concat(mediaSections.Select(m => m.Path!)).ToList();
         var result = await composer.CommitAsync(paths, ct).ConfigureAwait(false);
-        return new ApplicationBackupResult(result, metadata);
+        return new ApplicationBackupResult(result, metadata) { Repository = repo };
     }
 
     private static async Task<DatabaseMetadata> DumpAsync(SnapshotComposer composer, IDatabaseSource source, CancellationToken ct)
@@ -202,7 +202,11 @@ public sealed record BackupScope
 }
 
 /// <summary>The snapshot written by an application backup and its metadata.json.</summary>
-public sealed record ApplicationBackupResult(BackupResult Backup, ApplicationMetadata Metadata);
+public sealed record ApplicationBackupResult(BackupResult Backup, ApplicationMetadata Metadata)
+{
+    /// <summary>The repository the backup wrote to, still open: the rotation after it reuses it instead of deriving the key again (a 32 MiB scrypt, the day's memory peak otherwise).</summary>
+    internal Repository.Repository? Repository { get; init; }
+}
 
 /// <summary>One application backup as listed: ID, time, size and what metadata.json says (null when unreadable).</summary>
 public sealed record BackupInfo(Model.BlobId Id, DateTimeOffset Time, ulong Size, ApplicationMetadata? Metadata, IReadOnlyList<string> Tags)
