@@ -18,9 +18,6 @@ public sealed class JobQueue(JobRunner runner, TimeProvider? clock = null) : IDi
     private int waiting;
     private volatile RunningJob? running;
 
-    /// <summary>The job running now, or null (also while a job run by name runs: see <see cref="Running"/>).</summary>
-    public JobKind? Current { get; private set; }
-
     /// <summary>Whatever job runs now — its name (a <see cref="JobKind"/>'s operation, or the name given), since when, and what a job run by name reports — or null.</summary>
     public RunningJob? Running => running;
 
@@ -28,7 +25,7 @@ public sealed class JobQueue(JobRunner runner, TimeProvider? clock = null) : IDi
     public int Waiting => Volatile.Read(ref waiting);
 
     public Task<int> RunAsync(JobKind kind, CancellationToken ct) =>
-        RunGatedAsync(JobKinds.Operation(kind), kind, (_, c) => runner(kind, c), ct);
+        RunGatedAsync(JobKinds.Operation(kind), (_, c) => runner(kind, c), ct);
 
     /// <summary>
     /// Runs <paramref name="body"/> when no other job runs, as the job <paramref name="name"/> (e.g. <c>restore</c>).
@@ -38,23 +35,22 @@ public sealed class JobQueue(JobRunner runner, TimeProvider? clock = null) : IDi
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(body);
-        return RunGatedAsync(name, null, body, ct);
+        return RunGatedAsync(name, body, ct);
     }
 
-    private async Task<int> RunGatedAsync(string name, JobKind? kind, Func<Action<string>, CancellationToken, Task<int>> body, CancellationToken ct)
+    private async Task<int> RunGatedAsync(string name, Func<Action<string>, CancellationToken, Task<int>> body, CancellationToken ct)
     {
         Interlocked.Increment(ref waiting);
         try { await gate.WaitAsync(ct).ConfigureAwait(false); }
         finally { Interlocked.Decrement(ref waiting); }
         try
         {
-            Current = kind;
             running = new RunningJob(name, clock.GetUtcNow(), null);
             return await body(phase => { if (running is { } r) running = r with { Phase = phase }; }, ct).ConfigureAwait(false);
         }
         finally
         {
-            (Current, running) = (null, null);
+            running = null;
             gate.Release();
         }
     }

@@ -1,5 +1,6 @@
 using Coffre.Alerts;
 using Coffre.Journal;
+using Coffre.Platform;
 using Microsoft.Extensions.Logging;
 
 namespace Coffre.Server;
@@ -10,7 +11,7 @@ namespace Coffre.Server;
 /// Delivery runs in the background (its retries must not hold the login page) and a failure is journaled as an
 /// <c>alert failed</c> record, like the command line's.
 /// </summary>
-public sealed class LoginAlerts(ServerSetup setup, ILogger<LoginAlerts> log)
+public sealed class LoginAlerts(ServerSetup setup, LoginJournal journal, ILogger<LoginAlerts> log)
 {
     private readonly Lock gate = new();
     private Task pending = Task.CompletedTask;
@@ -36,7 +37,7 @@ public sealed class LoginAlerts(ServerSetup setup, ILogger<LoginAlerts> log)
         try { channels = AlertChannels.FromConfig(setup.Config.Alerts, setup.Environment); }
         catch (Exception e) when (e is CoffreException or UriFormatException) { log.LogError("alerts cannot be sent: {Message}", e.Message); return; }
         if (channels.Count == 0) return;
-        var alerter = new Alerter(new IncidentStore(folder), channels, new AlertSender(AlertChannels.RetryDelays(setup.Config.Alerts)), setup.Clock, Environment.MachineName);
+        var alerter = new Alerter(new IncidentStore(folder), channels, new AlertSender(AlertChannels.RetryDelays(setup.Config.Alerts)), setup.Clock, Posix.GetHostName());
         lock (gate) pending = pending.ContinueWith(_ => DeliverAsync(alerter, step), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
     }
 
@@ -53,18 +54,6 @@ public sealed class LoginAlerts(ServerSetup setup, ILogger<LoginAlerts> log)
 #pragma warning restore CA1031
         if (failure is null) return;
         log.LogWarning("login alert {Failure}", failure);
-        var now = setup.Clock.GetLocalNow();
-        new RunJournal(setup.LogFolder!, setup.Clock, level: setup.Config.Logging.Level).Append(new RunRecord
-        {
-            Operation = "alert",
-            Start = now,
-            End = now,
-            Application = setup.Config.Application,
-            Repository = setup.RepositoryPath,
-            Result = RunResults.Failed,
-            Error = LogLine.OneLine($"{IncidentKinds.LoginFailures}: {failure}"),
-            ExitCode = ExitCodes.Ok,
-            Host = Environment.MachineName,
-        });
+        journal.RecordAlertFailure($"{IncidentKinds.LoginFailures}: {failure}");
     }
 }

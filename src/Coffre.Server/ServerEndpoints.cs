@@ -46,7 +46,7 @@ internal static class ServerEndpoints
         {
             status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured",
             application = setup.Config.Application,
-            running = queue.Current?.ToString().ToLowerInvariant() ?? queue.Running?.Name,
+            running = queue.Running?.Name,
             lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
         });
     }

@@ -12,4 +12,7 @@ public static class JobKinds
         JobKind.Check => "check",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no such job"),
     };
+
+    /// <summary>The <c>coffre</c> arguments that run the job (before <c>-c FILE</c>): <c>backup</c>, <c>drill --full</c>...</summary>
+    public static IReadOnlyList<string> Arguments(JobKind kind) => kind == JobKind.FullDrill ? ["drill", "--full"] : [Operation(kind)];
 }

@@ -28,7 +28,7 @@ public sealed record ScheduledJob(JobKind Kind, Schedule Schedule)
     };
 
     /// <summary>The <c>coffre</c> arguments that run it (before <c>-c FILE</c>).</summary>
-    public IReadOnlyList<string> Arguments => Kind == JobKind.FullDrill ? ["drill", "--full"] : [JobKinds.Operation(Kind)];
+    public IReadOnlyList<string> Arguments => JobKinds.Arguments(Kind);
 
     /// <summary>
     /// The jobs a configuration schedules, in the order they run when due together: a backup before the drills that

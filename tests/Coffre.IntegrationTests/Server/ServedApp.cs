@@ -56,7 +56,7 @@ internal sealed partial class ServedApp : IAsyncDisposable
             Clock = clock ?? TimeProvider.System,
             TimeZone = clock?.LocalTimeZone ?? TimeZoneInfo.Local,
             Environment = new Dictionary<string, string?> { ["COFFRE_PASSWORD"] = TestPasswords.Default, ["COFFRE_METRICS_TOKEN"] = MetricsToken },
-            RunJob = engineJobs ? null : (kind, ct) => Task.Run(() => app.Coffre.Run([.. new ScheduledJob(kind, Schedule.Parse("hourly")).Arguments]).ExitCode, ct),
+            RunJob = engineJobs ? null : (kind, ct) => Task.Run(() => app.Coffre.Run([.. JobKinds.Arguments(kind)]).ExitCode, ct),
         };
         var host = CoffreServer.Build(setup);
         await host.StartAsync();
@@ -96,6 +96,13 @@ internal sealed partial class ServedApp : IAsyncDisposable
             await Task.Delay(200);
         }
         throw new TimeoutException("no such run in the journal; history:\n" + string.Join('\n', History().Select(r => r.ToJson())));
+    }
+
+    /// <summary>Waits (up to 10 s) until the schedule has armed its timer on the hand-moved clock.</summary>
+    public static async Task WaitForTimerAsync(Coffre.Tests.Scheduling.ManualClock clock)
+    {
+        for (var i = 0; i < 200 && clock.NextTimer is null; i++) await Task.Delay(50);
+        Assert.NotNull(clock.NextTimer);
     }
 
     public async ValueTask DisposeAsync()

@@ -27,7 +27,7 @@ public class ServerBadInputTests
 
         for (var night = 1; night <= 3; night++)
         {
-            await WaitForTimerAsync(clock);
+            await ServedApp.WaitForTimerAsync(clock);
             clock.AdvanceTo(start.Date.AddDays(night).AddHours(2).AddSeconds(1));
             var n = night;
             await served.WaitForRunAsync(_ => served.History().Count(r => r.Operation == "backup") == n);
@@ -57,11 +57,6 @@ public class ServerBadInputTests
         Assert.Equal(3, log.Split('\n').Count(l => l.Contains("backup", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal) && !l.Contains("alert", StringComparison.Ordinal)));
     }
 
-    private static async Task WaitForTimerAsync(ManualClock clock)
-    {
-        for (var i = 0; i < 200 && clock.NextTimer is null; i++) await Task.Delay(50);
-        Assert.NotNull(clock.NextTimer);
-    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

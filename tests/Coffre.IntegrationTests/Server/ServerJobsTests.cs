@@ -113,7 +113,7 @@ public partial class ServerJobsTests
         Assert.Contains("<li>backup: " + start.AddMinutes(30).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "</li>", await served.DashboardAsync(), StringComparison.Ordinal);
 
         // Before 11:00 nothing runs, however long the test waits.
-        await WaitForTimerAsync(clock);
+        await ServedApp.WaitForTimerAsync(clock);
         clock.AdvanceTo(start.AddMinutes(29));
         await Task.Delay(1000);
         Assert.DoesNotContain(served.History(), r => r.Operation == "backup");
@@ -131,11 +131,6 @@ public partial class ServerJobsTests
         Assert.Single(served.History(), r => r.Operation == "backup");
     }
 
-    private static async Task WaitForTimerAsync(ManualClock clock)
-    {
-        for (var i = 0; i < 100 && clock.NextTimer is null; i++) await Task.Delay(50);
-        Assert.NotNull(clock.NextTimer);
-    }
 
     [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*=""[^""]*""(,[a-zA-Z_][a-zA-Z0-9_]*=""[^""]*"")*\})? (-?[0-9.]+(e[+-]?[0-9]+)?|NaN|[+-]Inf)$")]
     private static partial Regex Sample();
