@@ -21,6 +21,11 @@ public sealed record RestoreOptions
     public bool RemoveExtra { get; init; }
     /// <summary>With <see cref="RemoveExtra"/>: paths (absolute) never removed, e.g. what the media folder's excludes match.</summary>
     public Func<string, bool>? Keep { get; init; }
+    /// <summary>
+    /// With <see cref="Overwrite"/>: a file already there with the snapshot's size and modification time (what a
+    /// restore plan calls unchanged) is left exactly as it is: not removed, rewritten or chmod-ed.
+    /// </summary>
+    public bool KeepUnchanged { get; init; }
     /// <summary>How many blobs are read, checked and written at once.</summary>
     public int Workers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 }
@@ -42,4 +47,18 @@ public sealed record RestoreResult(long Files, long Directories, long Bytes, IRe
 {
     /// <summary>Files removed from the target because the snapshot does not have them (<see cref="RestoreOptions.RemoveExtra"/>).</summary>
     public long Removed { get; init; }
+
+    /// <summary>Files left as they were because they were unchanged (<see cref="RestoreOptions.KeepUnchanged"/>).</summary>
+    public long Unchanged { get; init; }
+
+    /// <summary>
+    /// What could not be restored because the repository's data for it is damaged or missing; nothing is left in
+    /// the target for those paths (no empty or partial file). Everything else was restored.
+    /// </summary>
+    public IReadOnlyList<RestoreFailure> Failures { get; init; } = [];
+
+    public bool Complete => Failures.Count == 0;
 }
+
+/// <summary>A path of the target that could not be restored, and why.</summary>
+public sealed record RestoreFailure(string Path, string Reason);
