@@ -47,12 +47,21 @@ internal static class RestoreCommand
                     Overwrite = pr.GetValue(overwrite),
                 }, progress, ct);
             foreach (var w in result.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
+            foreach (var f in result.Failures) Console.Error.WriteLine($"coffre: not restored: {f.Path}: {f.Reason}");
             RunContext.Current.Snapshot(entry.Id, processed: result.Bytes, files: result.Files);
             if (json)
-                JsonText.Print(new { message_type = "summary", snapshot_id = entry.Id.ToString(), files_restored = result.Files, dirs_restored = result.Directories, bytes_restored = result.Bytes, total_duration = clock.Elapsed.TotalSeconds });
+                JsonText.Print(new
+                {
+                    message_type = "summary", snapshot_id = entry.Id.ToString(), files_restored = result.Files, dirs_restored = result.Directories,
+                    bytes_restored = result.Bytes, total_duration = clock.Elapsed.TotalSeconds,
+                    not_restored = result.Failures.Select(f => new { path = f.Path, reason = f.Reason }),
+                });
             else if (!quiet)
                 Console.WriteLine($"restored snapshot {entry.Id.ToShortString()}: {result.Files} files, {result.Directories} folders, {Units.Bytes(result.Bytes)} in {Units.Duration(clock.Elapsed)}, every blob verified");
-            return ExitCodes.Ok;
+            if (result.Complete) return ExitCodes.Ok;
+            // Everything else is restored; what is named above is damaged or missing in the repository (exit 3, incomplete).
+            throw new CoffreException($"{result.Failures.Count} path(s) could not be restored because the repository's data for them is damaged or missing (listed above); everything else was restored: run 'coffre check --read-data'",
+                ExitCodes.IncompleteSource);
         });
         return cmd;
     }

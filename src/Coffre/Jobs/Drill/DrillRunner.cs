@@ -107,7 +107,8 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
             var written = await new Restorer(repo).RestoreAsync(entry.Snapshot, new RestoreOptions { Target = target, From = root, Includes = sample },
                 new RestoreProgress(), ct).ConfigureAwait(false);
             var check = await MediaComparer.CompareAsync(repo, folder.Subtree!.Value, root, target, new IncludeFilter(sample), [], ct, checkContent: true).ConfigureAwait(false);
-            var problem = check.Matches ? null : $"{check.Overwritten + check.Created + check.Removed} file(s) differ from the backup (first: {check.Differences.FirstOrDefault()})";
+            var problem = written.Failures.Count > 0 ? $"{written.Failures.Count} file(s) cannot be restored (first: {written.Failures[0].Path}: {written.Failures[0].Reason})"
+                : check.Matches ? null : $"{check.Overwritten + check.Created + check.Removed} file(s) differ from the backup (first: {check.Differences.FirstOrDefault()})";
             return new MediaDrill(name, files.Count, written.Files, written.Bytes, problem);
         }
         catch (Exception e) when (e is CoffreException or InvalidDataException or System.Security.Cryptography.CryptographicException or IOException)

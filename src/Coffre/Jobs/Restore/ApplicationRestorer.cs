@@ -117,6 +117,8 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
                 Target = folder, From = "/database", Includes = files, Overwrite = true,
             }, new RestoreProgress(), ct).ConfigureAwait(false);
             warnings.AddRange(written.Warnings);
+            if (written.Failures.Count > 0)
+                throw new CoffreException($"the dump of database {db.Name} cannot be restored: {written.Failures[0].Path}: {written.Failures[0].Reason}");
             var size = new FileInfo(db.Destination).Length;
             IReadOnlyList<string> mismatch = size == (long)db.Dump.Size ? [] : [$"{db.Destination} has {size} bytes instead of {db.Dump.Size}"];
             return new DatabaseVerification(db.Name, db.Destination, 0, 0, mismatch, "dump written as a file; restore it with the engine's tools");
@@ -155,9 +157,11 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
             Includes = m.Includes,
             Overwrite = m.InPlace,
             RemoveExtra = m.InPlace,
+            KeepUnchanged = m.InPlace,
             Keep = excludes.IsEmpty ? null : excludes.IsExcluded,
         }, new RestoreProgress(), ct).ConfigureAwait(false);
         warnings.AddRange(written.Warnings);
+        warnings.AddRange(written.Failures.Select(f => $"media {m.Name}: {f.Path} not restored: {f.Reason}"));
         var tree = (await TreePaths.FindAsync(repo, plan.Snapshot.Snapshot.Tree, m.SnapshotPath, ct).ConfigureAwait(false))!.Subtree!.Value;
         var check = await MediaComparer.CompareAsync(repo, tree, m.SnapshotPath, m.Destination, new IncludeFilter(m.Includes), m.Excludes, ct, checkContent: true).ConfigureAwait(false);
         return new MediaVerification(m.Name, m.Destination, written.Files, written.Bytes, written.Removed, check);

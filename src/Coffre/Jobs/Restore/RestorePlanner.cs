@@ -32,7 +32,9 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         else if (metadata.Status != "complete") warnings.Add($"backup {entry.Id.ToShortString()} is marked {metadata.Status}");
 
         var databases = request.Parts == RestoreParts.Media ? [] : await PlanDatabasesAsync(repo, entry, metadata, request, includes, warnings, ct).ConfigureAwait(false);
-        var media = request.Parts == RestoreParts.Databases ? [] : await PlanMediaAsync(repo, entry, request, includes, warnings, ct).ConfigureAwait(false);
+        // --database and --to-database name a database: the restore is that database only, never the media.
+        var databaseOnly = request.Parts == RestoreParts.Databases || request.Database is not null || request.ToDatabase is not null;
+        var media = databaseOnly ? [] : await PlanMediaAsync(repo, entry, request, includes, warnings, ct).ConfigureAwait(false);
         if (request.ToDatabase is not null && databases.Count != 1)
             throw new CoffreException(databases.Count == 0
                 ? "--to-database: the selection holds no database to restore"
@@ -64,7 +66,9 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             if (request.Database is not null && name != request.Database) continue;
             var dumpPath = DatabaseDir + "/" + file;
             if (!includes.Selects(dumpPath).Whole) continue;
-            var node = files.First(n => Encoding.UTF8.GetString(n.Name) == file);
+            CheckName(name, file, entry);
+            var node = files.Find(n => n.Type == NodeType.File && Encoding.UTF8.GetString(n.Name) == file)
+                ?? throw new CoffreException($"backup {entry.Id.ToShortString()}: metadata.json names {file} for database {name}, which the backup does not hold; restore the dump files with --target DIR");
             var meta = metadata?.Databases.Find(d => d.Name == name);
             var extras = files.Select(n => Encoding.UTF8.GetString(n.Name)).Where(n => n.StartsWith(name + ".", StringComparison.Ordinal) && n != file).ToList();
             var configured = config.Databases.Find(d => d.Name == name);
@@ -83,7 +87,8 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
     {
         if (metadata is not null)
         {
-            foreach (var d in metadata.Databases) yield return (d.Name, d.File["database/".Length..], d.Engine);
+            foreach (var d in metadata.Databases)
+                yield return (d.Name, d.File.StartsWith("database/", StringComparison.Ordinal) ? d.File["database/".Length..] : d.File, d.Engine);
             yield break;
         }
         foreach (var n in files.Where(n => n.Type == NodeType.File).Select(n => Encoding.UTF8.GetString(n.Name)))
@@ -92,6 +97,26 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             var engine = Path.GetExtension(n) switch { ".pgdump" => DatabaseEngines.PostgreSql, ".sql" => DatabaseEngines.MySql, ".sqlite" => DatabaseEngines.Sqlite, _ => null };
             if (engine is not null) yield return (Path.GetFileNameWithoutExtension(n), n, engine);
         }
+    }
+
+    /// <summary>
+    /// A database's name and dump file come from the backup (metadata.json, a tree): data, never paths. Each must be
+    /// one file name, so that the files named after them (NAME.sqlite, the dump) stay in the folder they go to.
+    /// </summary>
+    private static void CheckName(string name, string file, SnapshotEntry entry)
+    {
+        foreach (var part in new[] { name, name + ".sqlite", file })
+            if (!NodeName.IsValid(Encoding.UTF8.GetBytes(part)))
+                throw new CoffreException($"backup {entry.Id.ToShortString()} names a database \"{name}\" (file \"{file}\") that is not a plain file name; the backup is damaged or forged, nothing was restored");
+    }
+
+    /// <summary><paramref name="name"/> inside <paramref name="folder"/>, checked to stay there.</summary>
+    private static string Inside(string folder, string name)
+    {
+        var path = Path.GetFullPath(Path.Combine(folder, name));
+        if (!NodeName.IsValid(Encoding.UTF8.GetBytes(name)) || Path.GetDirectoryName(path) != Path.GetFullPath(folder).TrimEnd('/'))
+            throw new CoffreException($"\"{name}\" from the backup is not a plain file name; the backup is damaged or forged, nothing was restored");
+        return path;
     }
 
     private async Task<DatabaseRestorePlan?> PlanDatabaseAsync(string name, string engine, string dumpPath, Node node, DatabaseMetadata? meta,
@@ -112,11 +137,11 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             var folder = Path.Combine(Path.GetFullPath(target), "database");
             if (engine == DatabaseEngines.Sqlite)
             {
-                var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, Path.Combine(folder, name + ".sqlite"));
+                var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, Inside(folder, name + ".sqlite"));
                 if (File.Exists(section.Path)) throw new CoffreException($"{section.Path} exists already: choose an empty --target folder");
                 return new DatabaseRestorePlan(name, section, dumpPath, node, meta, DatabaseRestoreKind.OtherDatabase, section.Path!, false, extras);
             }
-            var file = Path.Combine(folder, Path.GetFileName(dumpPath));
+            var file = Inside(folder, dumpPath[(DatabaseDir.Length + 1)..]);
             if (File.Exists(file)) throw new CoffreException($"{file} exists already: choose an empty --target folder");
             return new DatabaseRestorePlan(name, configured ?? new DatabaseSection { Name = name, Engine = engine }, dumpPath, node, meta, DatabaseRestoreKind.DumpFile, file, false, extras);
         }
@@ -162,7 +187,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             if (!wanted) continue;
             var configured = config.Media.Find(m => BackupManager.MediaName(m) == name);
             string destination;
-            if (request.Target is { } target) destination = Path.Combine(Path.GetFullPath(target), "media", name);
+            if (request.Target is { } target) destination = Inside(Path.Combine(Path.GetFullPath(target), "media"), name);
             else if (configured is not null) destination = Path.GetFullPath(configured.Path!);
             else
             {
