@@ -55,14 +55,15 @@ public class ApplicationRestoreScopeTests
     }
 
     [Fact]
-    public void A_database_name_from_metadata_json_never_becomes_a_path()
+    public async Task A_database_name_from_metadata_json_never_becomes_a_path()
     {
         using var dir = new TestDirectory("meta-name");
         var app = new SqliteApp(dir);
         app.Coffre.Ok("init");
         app.Coffre.Ok("backup");
-        var forged = ForgeMetadataAsync(app.Repo, "../../../escaped").GetAwaiter().GetResult();
+        var forged = await ForgeMetadataAsync(app.Repo, "../../../escaped");
         var target = dir.Sub("x/y/t");
+        dir.CreateSub("x/y");
         var before = Outside.State(dir.Path, app.Root, target);
 
         var r = app.Coffre.Run("restore", forged, "--target", target, "--force");
@@ -78,6 +79,7 @@ public class ApplicationRestoreScopeTests
     {
         var ct = CancellationToken.None;
         var repo = await Coffre.Repository.Repository.OpenAsync(new LocalBackend(repository), Encoding.UTF8.GetBytes(TestPasswords.Default), ct);
+        await repo.LoadIndexAsync(ct);
         var latest = (await repo.LoadSnapshotsAsync(ct))[^1];
         var root = await repo.LoadTreeAsync(latest.Snapshot.Tree, ct);
         var meta = root.Single(n => n.Name.AsSpan().SequenceEqual("metadata.json"u8));

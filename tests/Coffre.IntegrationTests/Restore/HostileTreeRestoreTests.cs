@@ -23,6 +23,7 @@ public class HostileTreeRestoreTests
         var victim = dir.CreateSub("victim");
         File.WriteAllText(Path.Combine(victim, "precious.txt"), "keep me");
         File.SetUnixFileMode(victim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        dir.CreateSub("a/b"); // the target's parents exist before: a name escaping into them is seen
         return new Setup(dir, coffre, repository, dir.Sub("a/b/target"), victim);
     }
 
