@@ -57,7 +57,8 @@ internal static class RestoreCommand
                     not_restored = result.Failures.Select(f => new { path = f.Path, reason = f.Reason }),
                 });
             else if (!quiet)
-                Console.WriteLine($"restored snapshot {entry.Id.ToShortString()}: {result.Files} files, {result.Directories} folders, {Units.Bytes(result.Bytes)} in {Units.Duration(clock.Elapsed)}, every blob verified");
+                Console.WriteLine($"restored snapshot {entry.Id.ToShortString()}: {result.Files} files, {result.Directories} folders, {Units.Bytes(result.Bytes)} in {Units.Duration(clock.Elapsed)}, every blob verified"
+                    + (result.Complete ? "" : $"; {result.Failures.Count} path(s) not restored"));
             if (result.Complete) return ExitCodes.Ok;
             // Everything else is restored; what is named above is damaged or missing in the repository (exit 3, incomplete).
             throw new CoffreException($"{result.Failures.Count} path(s) could not be restored because the repository's data for them is damaged or missing (listed above); everything else was restored: run 'coffre check --read-data'",

@@ -80,6 +80,24 @@ public sealed unsafe class DirectoryHandle : IDisposable
         return result == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
+    /// <summary>The target of the symlink <paramref name="name"/>; null when it is not a symlink (or is gone).</summary>
+    public byte[]? TryReadLink(ReadOnlySpan<byte> name)
+    {
+        using var native = Native(name, stackalloc byte[NativePath.StackSize]);
+        fixed (byte* p = native)
+        {
+            for (int size = 256; size <= 1 << 16; size *= 4)
+            {
+                byte[] buffer = new byte[size];
+                nint length;
+                fixed (byte* b = buffer) length = LibC.readlinkat(_fd, p, b, (nuint)size);
+                if (length < 0) return null;
+                if (length < size) return buffer.AsSpan(0, (int)length).ToArray();
+            }
+            return null;
+        }
+    }
+
     public void Symlink(ReadOnlySpan<byte> target, ReadOnlySpan<byte> name)
     {
         using var nativeTarget = new NativePath(target, stackalloc byte[NativePath.StackSize]);

@@ -49,6 +49,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "futimens", SetLastError = true)]
     public static partial int futimens(SafeFileHandle fd, Timespec* times);
 
+    [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
+    public static partial nint readlinkat(SafeFileHandle dirfd, byte* path, byte* buffer, nuint size);
+
     /// <summary>Takes ownership of <paramref name="fd"/>: closedir closes it.</summary>
     [LibraryImport(Lib, EntryPoint = "fdopendir", SetLastError = true)]
     public static partial nint fdopendir(int fd);

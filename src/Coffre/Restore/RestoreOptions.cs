@@ -7,6 +7,12 @@ public sealed record RestoreOptions
     public required string Target { get; init; }
     /// <summary>Paths inside the snapshot (e.g. <c>/srv/app/media/2024</c>) to restore; empty = everything.</summary>
     public IReadOnlyList<string> Includes { get; init; } = [];
+    /// <summary>
+    /// A folder holding <see cref="Target"/> (the <c>--target</c> a person chose, when the target is a folder inside
+    /// it): the folders from there down to the target are made or opened one by one without following a symlink.
+    /// Without it, only the target itself must not be a symlink.
+    /// </summary>
+    public string? Within { get; init; }
     /// <summary>Replace files that already exist in the target (otherwise a non-empty target is refused).</summary>
     public bool Overwrite { get; init; }
     /// <summary>

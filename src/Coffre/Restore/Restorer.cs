@@ -44,7 +44,7 @@ public sealed class Restorer(Repository.Repository repo)
         _includes = new IncludeFilter(options.Includes);
         var target = UnixPath.GetFullPath(options.Target);
         var (startTree, startDir, startNode) = await StartAsync(snapshot, options.From, ct).ConfigureAwait(false);
-        using var root = OpenTarget(target, options.Overwrite);
+        using var root = options.Within is { } within ? OpenWithin(UnixPath.GetFullPath(within), target, options.Overwrite) : OpenTarget(target, options.Overwrite);
         using var folders = _folders = new RestoredFolders(root);
         if (startNode is not null) folders.SetTargetNode(startNode);
 
@@ -119,6 +119,55 @@ public sealed class Restorer(Repository.Repository repo)
             throw new CoffreException($"restore target {UnixPath.ToDisplay(target)} is not empty: choose a new folder, or add --overwrite to replace what is there");
         }
         return root;
+    }
+
+    /// <summary>
+    /// Opens the target through its parents from <paramref name="within"/> down, each made when missing and none
+    /// followed if it is a symlink (something planted in the folder the caller chose is refused, not followed).
+    /// </summary>
+    private DirectoryHandle OpenWithin(byte[] within, byte[] target, bool overwrite)
+    {
+        var rest = target.AsSpan();
+        if (!rest.StartsWith(within) || (rest.Length > within.Length && rest[within.Length] != (byte)'/' && within is not [(byte)'/']))
+            throw new ArgumentException($"{UnixPath.ToDisplay(target)} is not inside {UnixPath.ToDisplay(within)}");
+        var current = OpenTarget(within, overwrite: true);
+        var overwriting = _overwrite;
+        _overwrite = false; // a parent of the target that is not a folder is refused, never replaced
+        try
+        {
+            foreach (var name in Components(rest[within.Length..]))
+            {
+                var next = MakeFolder(current, name);
+                current.Dispose();
+                current = next;
+            }
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+        finally { _overwrite = overwriting; }
+        if (!overwrite && current.ReadEntries().Count > 0)
+        {
+            current.Dispose();
+            throw new CoffreException($"restore target {UnixPath.ToDisplay(target)} is not empty: choose a new folder, or add --overwrite to replace what is there");
+        }
+        return current;
+    }
+
+    /// <summary>The names of a relative path ("a/b" -> a, b); "." and ".." are refused.</summary>
+    private static List<byte[]> Components(ReadOnlySpan<byte> relative)
+    {
+        var names = new List<byte[]>();
+        foreach (var range in relative.Split((byte)'/'))
+        {
+            var name = relative[range];
+            if (name.IsEmpty) continue;
+            if (!NodeName.IsValid(name)) throw new ArgumentException($"{UnixPath.ToDisplay(relative)} is not a plain relative path");
+            names.Add(name.ToArray());
+        }
+        return names;
     }
 
     private (bool Wanted, bool Whole) Selects(string snapshotPath) => _includes.Selects(snapshotPath);
@@ -212,6 +261,11 @@ public sealed class Restorer(Repository.Repository repo)
                 if (source is not null) { source.File = pending; source.Missing = !there; }
                 return;
             case NodeType.Symlink:
+                if (_keepUnchanged && dir.TryReadLink(node.Name) is { } existing && existing.AsSpan().SequenceEqual(node.LinkTarget ?? []))
+                {
+                    Interlocked.Increment(ref _unchanged); // the same link: left as it is
+                    return;
+                }
                 RemoveExisting(dir, node.Name);
                 dir.Symlink(node.LinkTarget ?? [], node.Name);
                 break;
@@ -379,6 +433,8 @@ public sealed class Restorer(Repository.Repository repo)
                 continue;
             }
             using var from = _folders.OpenOwn(source.Folder);
+            if (to.TryStat(name, out var there) == 0 && from.TryStat(source.Name, out var first) == 0 && there.Inode == first.Inode && there.Device == first.Device)
+                continue; // already this link (an unchanged pair): left as it is
             RemoveExisting(to, name);
             DirectoryHandle.Link(from, source.Name, to, name);
         }

@@ -114,7 +114,7 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
             var files = new[] { db.DumpPath }.Concat(db.ExtraFiles.Select(f => "/database/" + f)).ToList();
             var written = await new Restorer(repo).RestoreAsync(plan.Snapshot.Snapshot, new RestoreOptions
             {
-                Target = folder, From = "/database", Includes = files, Overwrite = true,
+                Target = folder, Within = Path.GetDirectoryName(folder), From = "/database", Includes = files, Overwrite = true,
             }, new RestoreProgress(), ct).ConfigureAwait(false);
             warnings.AddRange(written.Warnings);
             if (written.Failures.Count > 0)
@@ -153,6 +153,7 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
         var written = await new Restorer(repo).RestoreAsync(plan.Snapshot.Snapshot, new RestoreOptions
         {
             Target = m.Destination,
+            Within = m.InPlace ? null : Path.GetDirectoryName(Path.GetDirectoryName(m.Destination)), // --target DIR: DIR/media/NAME
             From = m.SnapshotPath,
             Includes = m.Includes,
             Overwrite = m.InPlace,
