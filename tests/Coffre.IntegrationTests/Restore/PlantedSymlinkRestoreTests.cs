@@ -83,4 +83,24 @@ public class PlantedSymlinkRestoreTests
         Assert.True(Posix.LStat(kept).IsSymlink, "the safety snapshot holds the planted link");
         Assert.Equal(victim, System.Text.Encoding.UTF8.GetString(Posix.ReadLink(kept)));
     }
+
+    [Fact]
+    public void Application_restore_to_a_target_never_follows_a_symlink_planted_in_it()
+    {
+        using var dir = new TestDirectory("planted-target");
+        var app = new SqliteApp(dir);
+        app.Coffre.Ok("init");
+        app.Coffre.Ok("backup");
+        var elsewhere = dir.CreateSub("elsewhere");
+        var target = dir.CreateSub("t");
+        File.CreateSymbolicLink(Path.Combine(target, "media"), elsewhere);
+        var before = Outside.State(dir.Path, app.Root, target);
+
+        var r = app.Coffre.Run("restore", "latest", "--only", "media", "--target", target, "--force");
+
+        Errors.AssertNoCrash(r);
+        Assert.True(r.ExitCode == 1, r.Describe());
+        Assert.Equal(before, Outside.State(dir.Path, app.Root, target));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+    }
 }
