@@ -159,7 +159,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         {
             ApplicationMetadata? meta = null;
             try { meta = await ReadMetadataAsync(repo, s.Snapshot.Tree, ct).ConfigureAwait(false); }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or Model.InvalidTreeException) { }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or Model.InvalidTreeException or InvalidMetadataException) { }
             list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta, s.Snapshot.Tags ?? []));
         }
         list.Reverse();
