@@ -96,7 +96,8 @@ public sealed class Restorer(Repository.Repository repo)
 
     private async Task WalkAsync(BlobId treeId, byte[] dir, string snapshotDir, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
     {
-        var nodes = await repo.LoadTreeAsync(treeId, ct).ConfigureAwait(false);
+        if (snapshotDir.AsSpan().Count('/') >= NodeName.MaxTreeDepth) throw Repository.TreeWalker.TooDeep(snapshotDir);
+        var nodes = await repo.LoadTreeAsync(treeId, snapshotDir, ct).ConfigureAwait(false);
         if (_removeExtra && Selects(snapshotDir).Whole) RemoveExtra(dir, nodes);
         foreach (var node in nodes)
         {
