@@ -176,8 +176,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         foreach (var id in content)
         {
             var (buf, len) = await repo.ReadBlobAsync(id, ct).ConfigureAwait(false);
-            ms.Write(buf, 0, len);
+            var fits = ms.Length + len <= MetadataNames.MaxSize;
+            if (fits) ms.Write(buf, 0, len);
             BufferPool.Instance.Return(buf);
+            if (!fits) throw new InvalidMetadataException($"metadata.json is larger than {MetadataNames.MaxSize >> 20} MiB: it was not written by Coffre (forged or damaged)");
         }
         return ApplicationMetadata.Parse(ms.ToArray());
     }

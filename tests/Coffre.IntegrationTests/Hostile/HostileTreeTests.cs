@@ -67,7 +67,7 @@ public class HostileTreeTests(ITestOutputHelper output)
 
         output.WriteLine($"| {name} | restic check {check.ExitCode} | restic ls {rLs.ExitCode} | restic restore {rRestore.Result.ExitCode}{(rRestore.Escaped ? " ESCAPED" : "")} {FirstError(rRestore.Result)} |");
         foreach (var (tool, r, escaped) in runs) output.WriteLine($"|   {tool}: exit {r.ExitCode}{(escaped ? " ESCAPED" : "")} {Cut(r.StdErrLines.LastOrDefault())}");
-        output.WriteLine($"|   coffre check: exit {cCheck.ExitCode}; browse: {Cut(browseError) ?? "ok"}");
+        output.WriteLine($"|   coffre check: exit {cCheck.ExitCode}; browse: {(browseError is null ? "ok" : Cut(browseError))}");
 
         foreach (var (tool, r, escaped) in runs)
         {

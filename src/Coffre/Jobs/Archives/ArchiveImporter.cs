@@ -30,7 +30,7 @@ public sealed record ImportResult(BackupResult Backup, ApplicationMetadata Metad
 /// </summary>
 public static class ArchiveImporter
 {
-    private const int MaxMetadataSize = 16 << 20;
+    private const int MaxMetadataSize = MetadataNames.MaxSize;
 
     /// <summary>
     /// Imports <paramref name="archivePath"/> into <paramref name="repo"/> as one snapshot tagged <c>coffre</c>,

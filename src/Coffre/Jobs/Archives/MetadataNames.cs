@@ -10,6 +10,9 @@ namespace Coffre.Jobs;
 /// </summary>
 internal static class MetadataNames
 {
+    /// <summary>The largest metadata.json read from a snapshot or an archive (a real one is a few KB).</summary>
+    public const int MaxSize = 16 << 20;
+
     private const string Rule = "letters, digits, '-', '_' or '.', not starting with '.'";
 
     public static ApplicationMetadata Validate(ApplicationMetadata m)
