@@ -22,23 +22,27 @@ internal static class LsCommand
             if (prefix.Length > 0 && !prefix.StartsWith('/')) prefix = "/" + prefix;
             var json = pr.GetValue(GlobalOptions.Json);
             var found = false;
-            await foreach (var (p, node) in TreeWalker.WalkAsync(repo, entry.Snapshot.Tree, ct))
+            try
             {
-                if (prefix.Length > 0 && p != prefix && !p.StartsWith(prefix + "/", StringComparison.Ordinal)) continue;
-                found = true;
-                if (json)
-                    JsonText.Print(new
-                    {
-                        path = p,
-                        type = node.Type.ToString().ToLowerInvariant(),
-                        size = node.Size,
-                        mode = Convert.ToString(GoFileMode.ToUnixPermissions(node.Mode), 8),
-                        mtime = node.ModTime.ToRfc3339Nano(),
-                        uid = node.Uid,
-                        gid = node.Gid,
-                    });
-                else Console.WriteLine(p);
+                await foreach (var (p, node) in TreeWalker.WalkAsync(repo, entry.Snapshot.Tree, ct))
+                {
+                    if (prefix.Length > 0 && p != prefix && !p.StartsWith(prefix + "/", StringComparison.Ordinal)) continue;
+                    found = true;
+                    if (json)
+                        JsonText.Print(new
+                        {
+                            path = p,
+                            type = node.Type.ToString().ToLowerInvariant(),
+                            size = node.Size,
+                            mode = Convert.ToString(GoFileMode.ToUnixPermissions(node.Mode), 8),
+                            mtime = node.ModTime.ToRfc3339Nano(),
+                            uid = node.Uid,
+                            gid = node.Gid,
+                        });
+                    else Console.WriteLine(p);
+                }
             }
+            catch (InvalidTreeException e) { throw e.InSnapshot(entry.Id); }
             if (!found && prefix.Length > 0) throw new CoffreException($"{prefix} is not in snapshot {entry.Id.ToShortString()}");
             return ExitCodes.Ok;
         });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
+using Coffre.Model;
 using Coffre.Repository.Locking;
 using Coffre.Restore;
 
@@ -40,12 +41,18 @@ internal static class RestoreCommand
             RestoreResult result;
             await using (var _ = await RepositoryLock.AcquireAsync(repo, exclusive: false, TimeProvider.System, ct))
             await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
-                result = await new Restorer(repo).RestoreAsync(entry.Snapshot, new RestoreOptions
+            {
+                try
                 {
-                    Target = pr.GetValue(target)!,
-                    Includes = pr.GetValue(include) ?? [],
-                    Overwrite = pr.GetValue(overwrite),
-                }, progress, ct);
+                    result = await new Restorer(repo).RestoreAsync(entry.Snapshot, new RestoreOptions
+                    {
+                        Target = pr.GetValue(target)!,
+                        Includes = pr.GetValue(include) ?? [],
+                        Overwrite = pr.GetValue(overwrite),
+                    }, progress, ct);
+                }
+                catch (InvalidTreeException e) { throw e.InSnapshot(entry.Id); }
+            }
             foreach (var w in result.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
             foreach (var f in result.Failures) Console.Error.WriteLine($"coffre: not restored: {f.Path}: {f.Reason}");
             RunContext.Current.Snapshot(entry.Id, processed: result.Bytes, files: result.Files);

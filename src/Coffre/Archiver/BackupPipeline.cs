@@ -117,7 +117,7 @@ internal sealed class BackupPipeline : IAsyncDisposable
     public async Task<List<Node>?> TryLoadTreeAsync(BlobId tree)
     {
         try { return await Repo.LoadTreeAsync(tree, Token).ConfigureAwait(false); }
-        catch (InvalidDataException) { return null; }
+        catch (Exception e) when (e is InvalidDataException or InvalidTreeException) { return null; }
     }
 
     /// <summary>

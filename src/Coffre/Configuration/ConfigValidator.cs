@@ -227,6 +227,10 @@ public static partial class ConfigValidator
     private static string Choices(IReadOnlyList<string> values) =>
         values.Count == 1 ? values[0] : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
 
+    /// <summary>Whether coffre.json accepts <paramref name="name"/> as a database or media name (letters, digits,
+    /// '-', '_' or '.', not starting with '.'): also the rule for such names read from a backup's metadata.json.</summary>
+    public static bool IsSafeName(string name) => name is not null && SafeName().IsMatch(name);
+
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
     private static partial Regex SafeName();
 

@@ -36,8 +36,13 @@ public sealed record ApplicationMetadata
     };
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    /// <summary>
+    /// Reads metadata.json. Its names come from an archive or a repository someone else may have written and become
+    /// file names on restore, so each must be one coffre.json accepts: <see cref="InvalidMetadataException"/> otherwise.
+    /// </summary>
     public static ApplicationMetadata Parse(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<ApplicationMetadata>(json, Json) ?? throw new InvalidDataException("metadata.json is empty");
+        MetadataNames.Validate(JsonSerializer.Deserialize<ApplicationMetadata>(json, Json) ?? throw new InvalidDataException("metadata.json is empty"));
 }
 
 public sealed record DatabaseMetadata(string Name, string Engine, string File, string ServerVersion, long Size, IReadOnlyDictionary<string, long> Tables);

@@ -15,13 +15,27 @@ public sealed partial class BackupManager
         ArgumentNullException.ThrowIfNull(path);
         var repo = await OpenRepositoryAsync(null, ct).ConfigureAwait(false);
         var entry = await repo.FindSnapshotAsync(snapshot, ct).ConfigureAwait(false);
+        return await BrowseAsync(repo, entry, path, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The walk of <see cref="BrowseAsync(string, string, CancellationToken)"/> in an open repository: a hostile
+    /// tree throws <see cref="InvalidTreeException"/> naming the snapshot and the folder.</summary>
+    internal static async Task<SnapshotFolder> BrowseAsync(Repository.Repository repo, SnapshotEntry entry, string path, CancellationToken ct)
+    {
+        try { return await WalkToAsync(repo, entry, path, ct).ConfigureAwait(false); }
+        catch (InvalidTreeException e) { throw e.InSnapshot(entry.Id); }
+    }
+
+    private static async Task<SnapshotFolder> WalkToAsync(Repository.Repository repo, SnapshotEntry entry, string path, CancellationToken ct)
+    {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length > NodeName.MaxTreeDepth) throw TreeWalker.TooDeep(path);
         var tree = entry.Snapshot.Tree;
         var walked = "";
         foreach (var segment in segments)
         {
             if (segment is "." or "..") throw new CoffreException($"{path}: give a folder path without . or ..");
-            var nodes = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false);
+            var nodes = await repo.LoadTreeAsync(tree, walked.Length == 0 ? "/" : walked, ct).ConfigureAwait(false);
             var raw = Encoding.UTF8.GetBytes(segment);
             var node = nodes.Find(n => n.Name.AsSpan().SequenceEqual(raw) || n.DisplayName == segment);
             walked += "/" + segment;
@@ -32,7 +46,7 @@ public sealed partial class BackupManager
                 _ => throw new CoffreException($"{walked} is a file, not a folder, in backup {entry.Id.ToShortString()}"),
             };
         }
-        var children = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false);
+        var children = await repo.LoadTreeAsync(tree, walked.Length == 0 ? "/" : walked, ct).ConfigureAwait(false);
         return new SnapshotFolder(entry, walked.Length == 0 ? "/" : walked,
             [.. children.OrderBy(n => n.Type != NodeType.Dir).ThenBy(n => n.DisplayName, StringComparer.Ordinal)]);
     }

@@ -159,7 +159,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         {
             ApplicationMetadata? meta = null;
             try { meta = await ReadMetadataAsync(repo, s.Snapshot.Tree, ct).ConfigureAwait(false); }
-            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
+            catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or Model.InvalidTreeException or InvalidMetadataException) { }
             list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta, s.Snapshot.Tags ?? []));
         }
         list.Reverse();
@@ -176,8 +176,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         foreach (var id in content)
         {
             var (buf, len) = await repo.ReadBlobAsync(id, ct).ConfigureAwait(false);
-            ms.Write(buf, 0, len);
+            var fits = ms.Length + len <= MetadataNames.MaxSize;
+            if (fits) ms.Write(buf, 0, len);
             BufferPool.Instance.Return(buf);
+            if (!fits) throw new InvalidMetadataException($"metadata.json is larger than {MetadataNames.MaxSize >> 20} MiB: it was not written by Coffre (forged or damaged)");
         }
         return ApplicationMetadata.Parse(ms.ToArray());
     }

@@ -125,9 +125,14 @@ public sealed class Checker(Repository.Repository repo)
                     _report.Errors.Add($"snapshot {s.Id.ToShortString()}: tree {tree.ToShortString()} of {DisplayPath(path)} is not in the index");
                     continue;
                 }
+                if (path.AsSpan().Count('/') >= NodeName.MaxTreeDepth)
+                {
+                    _report.Errors.Add($"snapshot {s.Id.ToShortString()}: {Repository.TreeWalker.TooDeep(path).Message}");
+                    continue;
+                }
                 List<Node> nodes;
                 try { nodes = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false); }
-                catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException)
+                catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or FormatException or InvalidTreeException)
                 {
                     _report.Errors.Add($"snapshot {s.Id.ToShortString()}: tree {tree.ToShortString()} of {DisplayPath(path)} cannot be read: {ex.Message}");
                     continue;

@@ -213,11 +213,20 @@ public sealed class Repository
         return BlobCodec.Decode(Key, buffers, n, entry);
     }
 
+    /// <summary>A tree's children; a hostile tree (a name like "..", a duplicate) throws <see cref="InvalidTreeException"/> naming the tree.</summary>
     public async Task<List<Node>> LoadTreeAsync(BlobId id, CancellationToken ct)
     {
         var (buf, len) = await ReadBlobAsync(id, ct).ConfigureAwait(false);
         try { return TreeJson.Parse(buf.AsSpan(0, len)); }
+        catch (InvalidTreeException e) { throw new InvalidTreeException($"tree {id.ToShortString()}: {e.Message}", e); }
         finally { BufferPool.Instance.Return(buf); }
+    }
+
+    /// <summary>As <see cref="LoadTreeAsync(BlobId, CancellationToken)"/>, an error also naming the folder's <paramref name="path"/> in the snapshot.</summary>
+    public async Task<List<Node>> LoadTreeAsync(BlobId id, string path, CancellationToken ct)
+    {
+        try { return await LoadTreeAsync(id, ct).ConfigureAwait(false); }
+        catch (InvalidTreeException e) { throw e.AtPath(path); }
     }
 
     /// <summary>

@@ -11,11 +11,13 @@ public static class TreePaths
     {
         var parts = Split(path);
         var node = new Node { Name = [], Type = NodeType.Dir, Subtree = root };
+        var walked = "";
         foreach (var part in parts)
         {
             if (node.Subtree is not { } sub) return null;
             var name = Encoding.UTF8.GetBytes(part);
-            var nodes = await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false);
+            var nodes = await repo.LoadTreeAsync(sub, walked.Length == 0 ? "/" : walked, ct).ConfigureAwait(false);
+            walked += "/" + part;
             node = nodes.Find(n => n.Name.AsSpan().SequenceEqual(name));
             if (node is null) return null;
         }

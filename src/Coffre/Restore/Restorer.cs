@@ -177,7 +177,7 @@ public sealed class Restorer(Repository.Repository repo)
         if (depth > NodeName.MaxTreeDepth)
             throw new InvalidTreeException($"{snapshotDir}: folders nested deeper than {NodeName.MaxTreeDepth} levels; the snapshot is damaged or forged");
         List<Node> nodes;
-        try { nodes = await repo.LoadTreeAsync(treeId, ct).ConfigureAwait(false); }
+        try { nodes = await repo.LoadTreeAsync(treeId, snapshotDir, ct).ConfigureAwait(false); }
         catch (Exception e) when (depth > 0 && IsDamage(e))
         {
             Fail(dir.Path, $"the folder's listing cannot be read, so nothing in it was restored ({e.Message})");

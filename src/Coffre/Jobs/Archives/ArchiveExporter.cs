@@ -50,17 +50,24 @@ public static class ArchiveExporter
             AtomicFile.RefuseExisting(ArchiveSidecar.PathFor(archivePath));
         }
         await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, options.Clock, ct).ConfigureAwait(false);
-        var root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
-        var metadata = await BackupManager.ReadMetadataAsync(repo, snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
-
+        List<Node> root;
+        ApplicationMetadata? metadata;
         var writer = new EntryWriter(repo, progress);
-        var (sha256, size) = await AtomicFile.WriteAsync(archivePath, options.Overwrite, 0x180 /* 0600: the application's data */, async (file, token) =>
+        string sha256;
+        long size;
+        try
         {
-            await using var hashing = new HashingStream(file, leaveOpen: true);
-            await WriteArchiveAsync(root, writer, hashing, options.Compression, token).ConfigureAwait(false);
-            await hashing.FlushAsync(token).ConfigureAwait(false);
-            return (hashing.HashHex(), hashing.Count);
-        }, ct).ConfigureAwait(false);
+            root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, "/", ct).ConfigureAwait(false);
+            metadata = await BackupManager.ReadMetadataAsync(repo, snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
+            (sha256, size) = await AtomicFile.WriteAsync(archivePath, options.Overwrite, 0x180 /* 0600: the application's data */, async (file, token) =>
+            {
+                await using var hashing = new HashingStream(file, leaveOpen: true);
+                await WriteArchiveAsync(root, writer, hashing, options.Compression, token).ConfigureAwait(false);
+                await hashing.FlushAsync(token).ConfigureAwait(false);
+                return (hashing.HashHex(), hashing.Count);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (InvalidTreeException e) { throw e.InSnapshot(snapshot.Id); }
 
         var zone = options.Clock.LocalTimeZone;
         var time = snapshot.Snapshot.Time.ToDateTimeOffset();
@@ -95,8 +102,12 @@ public static class ArchiveExporter
         ArgumentNullException.ThrowIfNull(repo);
         ArgumentNullException.ThrowIfNull(snapshot);
         await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
-        var root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
-        await WriteArchiveAsync(root, new EntryWriter(repo, new RestoreProgress()), output, CompressionLevel.Fastest, ct).ConfigureAwait(false);
+        try
+        {
+            var root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, "/", ct).ConfigureAwait(false);
+            await WriteArchiveAsync(root, new EntryWriter(repo, new RestoreProgress()), output, CompressionLevel.Fastest, ct).ConfigureAwait(false);
+        }
+        catch (InvalidTreeException e) { throw e.InSnapshot(snapshot.Id); }
     }
 
     private static async Task WriteArchiveAsync(List<Node> root, EntryWriter writer, Stream output, CompressionLevel compression, CancellationToken ct)
@@ -163,7 +174,8 @@ public static class ArchiveExporter
                     if (!(path.Count == 1 && path[0] == ArchiveLayout.DatabaseFolder))
                         await tar.WriteEntryAsync(TarNodes.ToEntry(node, TarEntryType.Directory, treePath + "/"), ct).ConfigureAwait(false);
                     if (node.Subtree is not { } sub) break;
-                    foreach (var child in await repo.LoadTreeAsync(sub, ct).ConfigureAwait(false))
+                    if (path.Count >= NodeName.MaxTreeDepth) throw TreeWalker.TooDeep("/" + treePath);
+                    foreach (var child in await repo.LoadTreeAsync(sub, "/" + treePath, ct).ConfigureAwait(false))
                         await WriteAsync(tar, child, [.. path, Name(child, Warnings)], ct).ConfigureAwait(false);
                     break;
                 case NodeType.Symlink:

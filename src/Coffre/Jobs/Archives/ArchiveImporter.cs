@@ -30,7 +30,7 @@ public sealed record ImportResult(BackupResult Backup, ApplicationMetadata Metad
 /// </summary>
 public static class ArchiveImporter
 {
-    private const int MaxMetadataSize = 16 << 20;
+    private const int MaxMetadataSize = MetadataNames.MaxSize;
 
     /// <summary>
     /// Imports <paramref name="archivePath"/> into <paramref name="repo"/> as one snapshot tagged <c>coffre</c>,
@@ -89,7 +89,12 @@ public static class ArchiveImporter
 
         var time = TimeOf(coffreMetadata is null ? null : first, sidecar, name, run.Newest, clock);
 
-        var metadata = coffreMetadata ?? run.Metadata.Build(time, Posix.GetHostName());
+        ApplicationMetadata metadata;
+        try { metadata = coffreMetadata ?? MetadataNames.Validate(run.Metadata.Build(time, Posix.GetHostName())); }
+        catch (InvalidMetadataException e)
+        {
+            throw new CoffreException($"{name} is refused: a database or media folder of the archive has a name coffre.json would not accept ({e.Message}); rename it in the archive; nothing was imported", e);
+        }
         warnings.AddRange(run.Mapper.Warnings);
         if (coffreMetadata is null)
             await composer.AddStreamAsync(ArchiveLayout.MetadataFile, new MemoryStream(metadata.ToJson(), writable: false), TarNodes.Made(0x180 /* 0600 */, time), ct).ConfigureAwait(false);
@@ -126,6 +131,7 @@ public static class ArchiveImporter
             return (string.IsNullOrEmpty(metadata.Application) ? null : metadata, bytes);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException) { return (null, null); }
+        catch (InvalidMetadataException e) { throw new CoffreException($"{input.Name} is refused: {e.Message}; nothing was imported", e); }
     }
 
     /// <summary>Stores entries one after the other, each read to its end before the next header is read.</summary>

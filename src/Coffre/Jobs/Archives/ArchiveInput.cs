@@ -96,6 +96,8 @@ internal sealed class ArchiveInput : IAsyncDisposable
     /// <summary>Counts the decompressed bytes and turns gzip errors into damage of the named archive.</summary>
     private sealed class GuardStream(Stream inner, ArchiveInput owner) : Stream
     {
+        private readonly TarHeaderLimits _limits = new();
+
         public long Count { get; private set; }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -106,6 +108,7 @@ internal sealed class ArchiveInput : IAsyncDisposable
             {
                 var n = inner.Read(buffer);
                 Count += n;
+                Limit(buffer[..n]);
                 return n;
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException) { throw owner.Damaged(e); }
@@ -120,9 +123,16 @@ internal sealed class ArchiveInput : IAsyncDisposable
             {
                 var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 Count += n;
+                Limit(buffer.Span[..n]);
                 return n;
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException) { throw owner.Damaged(e); }
+        }
+
+        private void Limit(ReadOnlySpan<byte> bytes)
+        {
+            try { _limits.Feed(bytes); }
+            catch (InvalidDataException e) { throw new CoffreException($"{owner.Name} is refused: it holds {e.Message}; nothing was imported"); }
         }
 
         public override bool CanRead => true;

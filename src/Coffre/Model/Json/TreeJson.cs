@@ -166,8 +166,35 @@ public static class TreeJson
     /// <summary>
     /// Parses tree JSON (compact or pretty, unknown keys ignored, keys matched case-insensitively). Names are
     /// unquoted to raw bytes; <c>linktarget_raw</c> wins over <c>linktarget</c>. Nodes are returned in stored order.
+    /// A child name that is not a plain file name (<see cref="NodeName.IsValid"/>) or that appears twice makes the
+    /// whole tree unusable: <see cref="InvalidTreeException"/>.
     /// </summary>
     public static List<Node> Parse(ReadOnlySpan<byte> json)
+    {
+        var nodes = ParseNodes(json);
+        ValidateNames(nodes);
+        return nodes;
+    }
+
+    /// <summary>Refuses a name that could leave its folder and two children of one name (restic: "invalid child node name").</summary>
+    private static void ValidateNames(List<Node> nodes)
+    {
+        var sorted = true;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (!NodeName.IsValid(nodes[i].Name))
+                throw new InvalidTreeException($"invalid child node name {NodeName.Quote(nodes[i].Name)}");
+            if (i > 0 && CompareNames(nodes[i - 1].Name, nodes[i].Name) >= 0) sorted = false;
+        }
+        if (sorted) return;
+        var names = nodes.Select(n => n.Name).ToArray();
+        Array.Sort(names, static (x, y) => CompareNames(x, y));
+        for (var i = 1; i < names.Length; i++)
+            if (CompareNames(names[i - 1], names[i]) == 0)
+                throw new InvalidTreeException($"duplicate child node name {NodeName.Quote(names[i])}");
+    }
+
+    private static List<Node> ParseNodes(ReadOnlySpan<byte> json)
     {
         try
         {
