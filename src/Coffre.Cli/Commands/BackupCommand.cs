@@ -30,8 +30,7 @@ internal static class BackupCommand
                     throw new CoffreException("nothing to back up: give paths, or run where coffre.json is (or use -c FILE)");
                 return await ApplicationBackup.RunAsync(pr, pr.GetValue(dest), ct);
             }
-            var repo = await RepositoryOpener.OpenAsync(pr, ct);
-            repo.EnsureIndexComplete();
+            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var options = new BackupOptions
@@ -46,7 +45,7 @@ internal static class BackupCommand
             var progress = new BackupProgress();
             var clock = Stopwatch.StartNew();
             BackupResult result;
-            await using (var _ = await RepositoryLock.AcquireAsync(repo, exclusive: false, TimeProvider.System, ct))
+            await using (var _ = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, TimeProvider.System, ct))
             await using (new StatusLine(() => Render(progress, clock.Elapsed), enabled: !json && !quiet))
                 result = await new Archiver.Archiver(repo, TimeProvider.System).BackupAsync(options, progress, ct);
 

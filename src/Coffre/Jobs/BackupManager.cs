@@ -51,14 +51,16 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     {
         var errors = ConfigValidator.Validate(config);
         if (errors.Count > 0) throw new CoffreException($"the configuration is invalid: {errors[0].Key}: {errors[0].Message} (run 'coffre config check')");
-        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        // The lock first, then the index: a prune between reading the index and locking would delete packs this
+        // backup then reuses. The database password commands run under the lock too (they may take long).
+        var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
+        await using var repoLock = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
         var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
         var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
         var host = Posix.GetHostName();
 
-        await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {

@@ -48,6 +48,28 @@ public sealed class RepositoryLock : IAsyncDisposable
         return l;
     }
 
+    /// <summary>
+    /// The lock a writer needs, then the index, in that order (as restic's backup does): an index read before the
+    /// lock may name packs that a prune deletes in between, and the writer would then reuse data that is gone.
+    /// A damaged index file refuses the work (see <see cref="Repository.EnsureIndexComplete"/>).
+    /// </summary>
+    public static async Task<RepositoryLock> AcquireThenLoadIndexAsync(Repository repo, bool exclusive, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var l = await AcquireAsync(repo, exclusive, clock, ct).ConfigureAwait(false);
+        try
+        {
+            await repo.LoadIndexAsync(ct).ConfigureAwait(false);
+            repo.EnsureIndexComplete();
+            return l;
+        }
+        catch
+        {
+            await l.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private LockInfo NewInfo() => new(GoTime.FromDateTimeOffset(_clock.GetLocalNow()), _exclusive, Posix.GetHostName(),
         Environment.UserName, Posix.ProcessId, Posix.EffectiveUserId, Posix.EffectiveGroupId);
 
