@@ -31,6 +31,7 @@ internal static class BackupCommand
                 return await ApplicationBackup.RunAsync(pr, pr.GetValue(dest), ct);
             }
             var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
+            repo.EnsureWritable();
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var options = new BackupOptions

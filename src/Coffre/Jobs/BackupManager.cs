@@ -54,6 +54,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         // The lock first, then the index: a prune between reading the index and locking would delete packs this
         // backup then reuses. The database password commands run under the lock too (they may take long).
         var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
+        repo.EnsureWritable();
         await using var repoLock = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();

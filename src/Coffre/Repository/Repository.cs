@@ -165,10 +165,29 @@ public sealed class Repository
         return UnpackedFile.Decode(plain);
     }
 
-    /// <summary>Encrypts and stores a JSON object (v2: 0x02 + zstd), named by the hash of the stored bytes.</summary>
+    /// <summary>
+    /// Whether Coffre may write index, snapshot and pack objects here: not into restic's format version 1 (the
+    /// default before restic 0.14), whose readers take neither compressed blobs nor compressed JSON. Coffre only
+    /// reads such a repository (and writes its lock files there as plain JSON, which restic reads).
+    /// </summary>
+    public bool IsWritable => Config.Version >= 2;
+
+    /// <summary>Throws, naming restic's upgrade, when this repository is one Coffre must not write into (<see cref="IsWritable"/>).</summary>
+    public void EnsureWritable()
+    {
+        if (!IsWritable)
+            throw new CoffreException($"this repository is in restic's format version {Config.Version}, which Coffre reads but never writes; "
+                + "upgrade it with 'restic migrate upgrade_repo_v2' (restic 0.14 or newer), then run this again");
+    }
+
+    /// <summary>
+    /// Encrypts and stores a JSON object (v2: 0x02 + zstd), named by the hash of the stored bytes. In a version 1
+    /// repository only lock files are written, as plain JSON (<see cref="EnsureWritable"/>).
+    /// </summary>
     public async Task<BlobId> SaveJsonAsync(FileType type, ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        var stored = Key.Seal(UnpackedFile.Encode(json.Span));
+        if (type != FileType.Lock) EnsureWritable();
+        var stored = Key.Seal(IsWritable ? UnpackedFile.Encode(json.Span) : json.Span);
         var id = BlobId.Hash(stored);
         await Backend.SaveAsync(new StorageHandle(type, id.ToString()), stored, ct).ConfigureAwait(false);
         return id;
