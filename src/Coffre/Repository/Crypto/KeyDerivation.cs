@@ -5,17 +5,19 @@ namespace Coffre.Repository.Crypto;
 /// <summary>scrypt user-key derivation (format doc 2.2): the 64-byte output is split by <see cref="CryptoKey.FromDerived"/>.</summary>
 public static class KeyDerivation
 {
-    public const string TestEnvironmentVariable = "COFFRE_TEST_SCRYPT";
-
     /// <summary>Parameters for new key files (~0.2 s here). Existing key files are read with whatever N/r/p they carry.</summary>
     public static (int N, int R, int P) DefaultParameters => (32768, 8, 1);
 
-    /// <summary>Cheap parameters so tests stay fast; used for new keys when COFFRE_TEST_SCRYPT=1.</summary>
-    public static (int N, int R, int P) TestParameters => (1024, 8, 1);
+    /// <summary>Cheap parameters, only for the tests' own keys (they set <see cref="NewKeyParameters"/> in-process).</summary>
+    internal static (int N, int R, int P) TestParameters => (1024, 8, 1);
 
-    /// <summary><see cref="TestParameters"/> when the environment variable COFFRE_TEST_SCRYPT is "1", else <see cref="DefaultParameters"/>.</summary>
-    public static (int N, int R, int P) NewKeyParameters =>
-        Environment.GetEnvironmentVariable(TestEnvironmentVariable) == "1" ? TestParameters : DefaultParameters;
+    /// <summary>
+    /// The parameters of the key files this process creates: always <see cref="DefaultParameters"/> in the shipped
+    /// command. Only code running inside the process can change it (the test assemblies, and tests/Coffre.TestHooks
+    /// loaded as a .NET startup hook into the coffre command the integration tests run); no option or environment
+    /// variable of Coffre does.
+    /// </summary>
+    internal static (int N, int R, int P) NewKeyParameters { get; set; } = DefaultParameters;
 
     /// <summary>
     /// The most work one key file may ask for: 128·N·r·p ≤ 1 GiB. scrypt needs 128·N·r bytes and time in proportion
