@@ -56,6 +56,18 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
         repo.EnsureWritable();
         await using var repoLock = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
+        // A lost lock (refresh failed, or its file removed) stops the backup before it saves a snapshot.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, repoLock.Lost);
+        try { return await CreateLockedBackupAsync(repo, scope, progress, stop.Token).ConfigureAwait(false); }
+        catch (Exception) when (repoLock.IsLost && !ct.IsCancellationRequested)
+        {
+            repoLock.ThrowIfLost();
+            throw;
+        }
+    }
+
+    private async Task<ApplicationBackupResult> CreateLockedBackupAsync(Repository.Repository repo, BackupScope scope, BackupProgress progress, CancellationToken ct)
+    {
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
         var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
