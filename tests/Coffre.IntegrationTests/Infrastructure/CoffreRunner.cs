@@ -49,13 +49,13 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
     public ProcessResult Run(TimeSpan timeout, params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Run(file, arguments, BuildEnvironment(), timeout, WorkingDirectory);
+        return ProcessRunner.Run(file, arguments, BuildEnvironment(args), timeout, WorkingDirectory);
     }
 
     public RunningProcess Start(params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Start(file, arguments, BuildEnvironment(), WorkingDirectory);
+        return ProcessRunner.Start(file, arguments, BuildEnvironment(args), WorkingDirectory);
     }
 
     /// <summary>Runs a command that must succeed (exit 0) and returns its result.</summary>
@@ -106,7 +106,11 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
         return (file, arguments);
     }
 
-    private Dictionary<string, string?> BuildEnvironment()
+    /// <summary>
+    /// Only commands that create key files (init, key …) get the startup hook: loading it costs about 0.1 s per
+    /// command, more than the cheap keys save on the others.
+    /// </summary>
+    private Dictionary<string, string?> BuildEnvironment(string[] args)
     {
         var env = new Dictionary<string, string?>
         {
@@ -114,7 +118,7 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
             ["COFFRE_PASSWORD"] = Password,
             ["COFFRE_PASSWORD_FILE"] = null,
             ["COFFRE_DEBUG"] = null,
-            ["DOTNET_STARTUP_HOOKS"] = TestHooksDll,
+            ["DOTNET_STARTUP_HOOKS"] = args.Any(a => a is "init" or "key") ? TestHooksDll : null,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
