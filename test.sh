@@ -51,7 +51,7 @@ if ! coffre_servers_start; then
   fi
   echo "test.sh: database servers missing: their tests will be skipped (CI=true makes this a failure)" >&2
 fi
-export COFFRE_TEST_SCRYPT=1
+# Cheap scrypt keys come from the test assemblies themselves (CheapTestKeys, tests/Coffre.TestHooks): no switch here.
 
 dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}
 if [ "$build" != 0 ]; then

@@ -30,8 +30,8 @@ internal static class BackupCommand
                     throw new CoffreException("nothing to back up: give paths, or run where coffre.json is (or use -c FILE)");
                 return await ApplicationBackup.RunAsync(pr, pr.GetValue(dest), ct);
             }
-            var repo = await RepositoryOpener.OpenAsync(pr, ct);
-            repo.EnsureIndexComplete();
+            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
+            repo.EnsureWritable();
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var options = new BackupOptions
@@ -46,9 +46,18 @@ internal static class BackupCommand
             var progress = new BackupProgress();
             var clock = Stopwatch.StartNew();
             BackupResult result;
-            await using (var _ = await RepositoryLock.AcquireAsync(repo, exclusive: false, TimeProvider.System, ct))
+            await using (var held = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, TimeProvider.System, ct))
             await using (new StatusLine(() => Render(progress, clock.Elapsed), enabled: !json && !quiet))
-                result = await new Archiver.Archiver(repo, TimeProvider.System).BackupAsync(options, progress, ct);
+            {
+                // A lost lock (refresh failed, or its file removed) stops the backup before it saves a snapshot.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, held.Lost);
+                try { result = await new Archiver.Archiver(repo, TimeProvider.System).BackupAsync(options, progress, stop.Token); }
+                catch (Exception) when (held.IsLost && !ct.IsCancellationRequested)
+                {
+                    held.ThrowIfLost();
+                    throw;
+                }
+            }
 
             foreach (var e in result.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
             RunContext.Current.Backup(result);

@@ -29,7 +29,8 @@ internal static class PruneCommand
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);
             var dry = pr.GetValue(dryRun);
-            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false, wrap: PruneCrashHook.Wrap);
+            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
+            if (!dry) repo.EnsureWritable();
             await using var _ = await RepositoryLock.AcquireAsync(repo, exclusive: true, TimeProvider.System, ct);
             var pruner = new Pruner(repo);
             var plan = await pruner.PlanAsync(options, ct);

@@ -51,14 +51,29 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     {
         var errors = ConfigValidator.Validate(config);
         if (errors.Count > 0) throw new CoffreException($"the configuration is invalid: {errors[0].Key}: {errors[0].Message} (run 'coffre config check')");
-        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        // The lock first, then the index: a prune between reading the index and locking would delete packs this
+        // backup then reuses. The database password commands run under the lock too (they may take long).
+        var repo = await OpenRepositoryAsync(destination, loadIndex: false, ct).ConfigureAwait(false);
+        repo.EnsureWritable();
+        await using var repoLock = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
+        // A lost lock (refresh failed, or its file removed) stops the backup before it saves a snapshot.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, repoLock.Lost);
+        try { return await CreateLockedBackupAsync(repo, scope, progress, stop.Token).ConfigureAwait(false); }
+        catch (Exception) when (repoLock.IsLost && !ct.IsCancellationRequested)
+        {
+            repoLock.ThrowIfLost();
+            throw;
+        }
+    }
+
+    private async Task<ApplicationBackupResult> CreateLockedBackupAsync(Repository.Repository repo, BackupScope scope, BackupProgress progress, CancellationToken ct)
+    {
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
         var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
         var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
         var host = Posix.GetHostName();
 
-        await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {

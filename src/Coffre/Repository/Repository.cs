@@ -95,10 +95,11 @@ public sealed class Repository
             throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
         // A recovery code typed in lower case or without dashes is also tried in its printed form, on recovery keys only.
         var recoveryForm = RecoveryCode.AlternativeFor(password.Span);
-        foreach (var (name, keyFile) in await KeysToTryAsync(backend, RecoveryCode.LooksLike(password.Span), ct).ConfigureAwait(false))
+        var refused = new List<string>();
+        foreach (var (name, keyFile) in await KeysToTryAsync(backend, RecoveryCode.LooksLike(password.Span), refused, ct).ConfigureAwait(false))
         {
-            var master = keyFile.TryUnlock(password.Span);
-            if (master is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) master = keyFile.TryUnlock(recoveryForm);
+            var master = keyFile.TryUnlock(password.Span, ct);
+            if (master is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) master = keyFile.TryUnlock(recoveryForm, ct);
             // scrypt just used 32 MiB (128 * N * r bytes) that nothing needs any more: give it back now, so the
             // work that follows reuses that memory instead of adding to the process's peak.
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
@@ -112,24 +113,44 @@ public sealed class Repository
                 throw new CoffreException("the repository config has a reducible chunker polynomial: it is damaged");
             return new Repository(backend, master, config, name);
         }
-        throw new CoffreException("wrong password or no key found: no key file of the repository opens with this password", ExitCodes.WrongPassword);
+        var skipped = refused.Count == 0 ? "" : $" ({string.Join("; ", refused.Take(3))}{(refused.Count > 3 ? $"; {refused.Count - 3} more" : "")})";
+        throw new CoffreException($"wrong password or no key found: no key file of the repository opens with this password{skipped}", ExitCodes.WrongPassword);
     }
+
+    /// <summary>Unusable key files looked at before giving up (a hostile repository could hold thousands).</summary>
+    private const int MaxKeyFilesRefused = 100;
+
+    /// <summary>A key file is a few hundred bytes; a larger one is not read (it could be made to fill the memory).</summary>
+    private const long MaxKeyFileSize = 64 * 1024;
 
     /// <summary>
     /// The key files to try (at most 20, like restic), each costing one scrypt: recovery keys last, unless the
-    /// password reads as a recovery code, then first. Unreadable key files are skipped.
+    /// password reads as a recovery code, then first; within each group the cheapest first, so that a key file
+    /// asking for much work (hostile, or made with other parameters) is only tried after the usual ones. Key files
+    /// that cannot be read or ask for more than <see cref="KeyDerivation.MaxCost"/> are named in
+    /// <paramref name="refused"/> and skipped.
     /// </summary>
-    private static async Task<List<(string Name, KeyFile KeyFile)>> KeysToTryAsync(IStorageBackend backend, bool recoveryFirst, CancellationToken ct)
+    private static async Task<List<(string Name, KeyFile KeyFile)>> KeysToTryAsync(IStorageBackend backend, bool recoveryFirst, List<string> refused, CancellationToken ct)
     {
         var keys = new List<(string Name, KeyFile KeyFile)>();
         await foreach (var entry in backend.ListAsync(FileType.Key, ct).ConfigureAwait(false))
         {
-            if (keys.Count >= MaxKeysTried) break;
+            if (keys.Count >= MaxKeysTried || refused.Count >= MaxKeyFilesRefused) break;
+            var label = $"key file {entry.Name[..Math.Min(8, entry.Name.Length)]}";
+            if (entry.Size > MaxKeyFileSize)
+            {
+                refused.Add($"{label}: {entry.Size} bytes, not a key file");
+                continue;
+            }
             try { keys.Add((entry.Name, KeyFile.Parse(await backend.LoadAsync(new StorageHandle(FileType.Key, entry.Name), ct).ConfigureAwait(false)))); }
-            catch (InvalidDataException) { }
+            catch (InvalidDataException e) { refused.Add($"{label}: {e.Message.Replace("key file: ", "", StringComparison.Ordinal)}"); }
         }
-        return [.. keys.OrderBy(k => RecoveryCode.IsRecoveryKey(k.KeyFile) != recoveryFirst)];
+        return InTryingOrder(keys, recoveryFirst);
     }
+
+    /// <summary>Recovery keys last (first when the password reads as a recovery code), then the cheapest scrypt first.</summary>
+    internal static List<(string Name, KeyFile KeyFile)> InTryingOrder(IEnumerable<(string Name, KeyFile KeyFile)> keys, bool recoveryFirst) =>
+        [.. keys.OrderBy(k => RecoveryCode.IsRecoveryKey(k.KeyFile) != recoveryFirst).ThenBy(k => KeyDerivation.Cost(k.KeyFile.N, k.KeyFile.R, k.KeyFile.P))];
 
     /// <summary>Loads an encrypted JSON object (index, snapshot, lock), checking that its name is the hash of its bytes.</summary>
     public async Task<byte[]> LoadJsonAsync(FileType type, string name, CancellationToken ct)
@@ -144,10 +165,29 @@ public sealed class Repository
         return UnpackedFile.Decode(plain);
     }
 
-    /// <summary>Encrypts and stores a JSON object (v2: 0x02 + zstd), named by the hash of the stored bytes.</summary>
+    /// <summary>
+    /// Whether Coffre may write index, snapshot and pack objects here: not into restic's format version 1 (the
+    /// default before restic 0.14), whose readers take neither compressed blobs nor compressed JSON. Coffre only
+    /// reads such a repository (and writes its lock files there as plain JSON, which restic reads).
+    /// </summary>
+    public bool IsWritable => Config.Version >= 2;
+
+    /// <summary>Throws, naming restic's upgrade, when this repository is one Coffre must not write into (<see cref="IsWritable"/>).</summary>
+    public void EnsureWritable()
+    {
+        if (!IsWritable)
+            throw new CoffreException($"this repository is in restic's format version {Config.Version}, which Coffre reads but never writes; "
+                + "upgrade it with 'restic migrate upgrade_repo_v2' (restic 0.14 or newer), then run this again");
+    }
+
+    /// <summary>
+    /// Encrypts and stores a JSON object (v2: 0x02 + zstd), named by the hash of the stored bytes. In a version 1
+    /// repository only lock files are written, as plain JSON (<see cref="EnsureWritable"/>).
+    /// </summary>
     public async Task<BlobId> SaveJsonAsync(FileType type, ReadOnlyMemory<byte> json, CancellationToken ct)
     {
-        var stored = Key.Seal(UnpackedFile.Encode(json.Span));
+        if (type != FileType.Lock) EnsureWritable();
+        var stored = Key.Seal(IsWritable ? UnpackedFile.Encode(json.Span) : json.Span);
         var id = BlobId.Hash(stored);
         await Backend.SaveAsync(new StorageHandle(type, id.ToString()), stored, ct).ConfigureAwait(false);
         return id;

@@ -31,8 +31,11 @@ public sealed class RepositoryWriter : IAsyncDisposable
     private Exception? _failure;
     private long _dataBlobs, _treeBlobs, _dataAdded, _dataAddedPacked;
 
+    /// <exception cref="CoffreException">the repository is one Coffre must not write into (restic's format version 1).</exception>
     public RepositoryWriter(Repository repo, int uploadConcurrency = 2)
     {
+        ArgumentNullException.ThrowIfNull(repo);
+        repo.EnsureWritable();
         _repo = repo;
         _uploaders = Enumerable.Range(0, uploadConcurrency).Select(_ => Task.Run(UploadLoopAsync)).ToArray();
     }

@@ -5,7 +5,7 @@ namespace Coffre.IntegrationTests.Infrastructure;
 /// <summary>
 /// Runs the real <c>coffre</c> command (<c>dotnet coffre.dll</c>, built beside the tests) with a clean
 /// environment: the repository in COFFRE_REPOSITORY (when set), the password in COFFRE_PASSWORD (when set),
-/// fast key derivation, no terminal. Optionally as another user (nobody) through setpriv.
+/// fast key derivation (tests/Coffre.TestHooks loaded as a .NET startup hook), no terminal. Optionally as another user (nobody) through setpriv.
 /// </summary>
 internal sealed class CoffreRunner(string? repository, string? password = TestPasswords.Default)
 {
@@ -22,6 +22,9 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
     public bool AsNobody { get; init; }
 
     public static string CoffreDll => Path.Combine(AppContext.BaseDirectory, "coffre.dll");
+
+    /// <summary>The startup hook that gives the command's new keys cheap scrypt parameters (tests/Coffre.TestHooks).</summary>
+    public static string TestHooksDll => Path.Combine(AppContext.BaseDirectory, "Coffre.TestHooks.dll");
 
     /// <summary>The dotnet host that runs the tests (absolute, so it also works for another user).</summary>
     public static string DotnetHost
@@ -46,13 +49,13 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
     public ProcessResult Run(TimeSpan timeout, params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Run(file, arguments, BuildEnvironment(), timeout, WorkingDirectory);
+        return ProcessRunner.Run(file, arguments, BuildEnvironment(args), timeout, WorkingDirectory);
     }
 
     public RunningProcess Start(params string[] args)
     {
         var (file, arguments) = CommandLine(args);
-        return ProcessRunner.Start(file, arguments, BuildEnvironment(), WorkingDirectory);
+        return ProcessRunner.Start(file, arguments, BuildEnvironment(args), WorkingDirectory);
     }
 
     /// <summary>Runs a command that must succeed (exit 0) and returns its result.</summary>
@@ -103,7 +106,11 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
         return (file, arguments);
     }
 
-    private Dictionary<string, string?> BuildEnvironment()
+    /// <summary>
+    /// Only commands that create key files (init, key …) get the startup hook: loading it costs about 0.1 s per
+    /// command, more than the cheap keys save on the others.
+    /// </summary>
+    private Dictionary<string, string?> BuildEnvironment(string[] args)
     {
         var env = new Dictionary<string, string?>
         {
@@ -111,7 +118,7 @@ internal sealed class CoffreRunner(string? repository, string? password = TestPa
             ["COFFRE_PASSWORD"] = Password,
             ["COFFRE_PASSWORD_FILE"] = null,
             ["COFFRE_DEBUG"] = null,
-            ["COFFRE_TEST_SCRYPT"] = "1",
+            ["DOTNET_STARTUP_HOOKS"] = args.Any(a => a is "init" or "key") ? TestHooksDll : null,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };

@@ -80,8 +80,8 @@ internal static class RotationSwitch
         var recoveryForm = RecoveryCode.AlternativeFor(password.Span);
         foreach (var (id, keyFile) in await KeyManager.LoadAllAsync(store.Staged, ct).ConfigureAwait(false))
         {
-            var key = keyFile.TryUnlock(password.Span);
-            if (key is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) key = keyFile.TryUnlock(recoveryForm);
+            var key = keyFile.TryUnlock(password.Span, ct);
+            if (key is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) key = keyFile.TryUnlock(recoveryForm, ct);
             if (key is not null) return (key, id);
         }
         throw new CoffreException("this password opens none of the new key files of the interrupted rotation: use the password it was started with", ExitCodes.WrongPassword);

@@ -70,6 +70,7 @@ public sealed class Pruner(Repository.Repository repo)
     public async Task ExecuteAsync(PrunePlan plan, Action<PruneStep>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        repo.EnsureWritable();
         var (needed, available) = Space(plan);
         DiskSpace.EnsureRoom(repo.Backend.Location, needed, available, "this prune",
             $"{ByteSize.Format(plan.Stats.CopyBytes)} of blobs to copy out of {plan.Repack.Count} pack(s), new index files and a margin",

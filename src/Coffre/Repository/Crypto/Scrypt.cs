@@ -11,7 +11,10 @@ namespace Coffre.Repository.Crypto;
 /// </summary>
 internal static class Scrypt
 {
-    public static byte[] Derive(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int n, int r, int p, int length)
+    /// <summary>How many BlockMix rounds run between two looks at the cancellation token (well under a millisecond).</summary>
+    private const int CheckEvery = 1024;
+
+    public static byte[] Derive(ReadOnlySpan<byte> password, ReadOnlySpan<byte> salt, int n, int r, int p, int length, CancellationToken ct = default)
     {
         var blockWords = 32 * r; // 128 * r bytes
         var b = Rfc2898DeriveBytes.Pbkdf2(password, salt, 1, HashAlgorithmName.SHA256, p * 128 * r);
@@ -20,7 +23,7 @@ internal static class Scrypt
         var v = GC.AllocateUninitializedArray<uint>(blockWords * n);
         try
         {
-            for (var i = 0; i < p; i++) RoMix(b.AsSpan(i * 128 * r, 128 * r), n, r, x, y, v);
+            for (var i = 0; i < p; i++) RoMix(b.AsSpan(i * 128 * r, 128 * r), n, r, x, y, v, ct);
             return Rfc2898DeriveBytes.Pbkdf2(password, b, 1, HashAlgorithmName.SHA256, length);
         }
         finally
@@ -31,17 +34,19 @@ internal static class Scrypt
         }
     }
 
-    private static void RoMix(Span<byte> block, int n, int r, uint[] x, uint[] y, uint[] v)
+    private static void RoMix(Span<byte> block, int n, int r, uint[] x, uint[] y, uint[] v, CancellationToken ct)
     {
         var words = 32 * r;
         for (var i = 0; i < words; i++) x[i] = BinaryPrimitives.ReadUInt32LittleEndian(block[(i * 4)..]);
         for (var i = 0; i < n; i++)
         {
+            if (i % CheckEvery == 0) ct.ThrowIfCancellationRequested();
             x.CopyTo(v, i * words);
             BlockMix(x, y, r);
         }
         for (var i = 0; i < n; i++)
         {
+            if (i % CheckEvery == 0) ct.ThrowIfCancellationRequested();
             var j = (int)(x[words - 16] & (uint)(n - 1)); // Integerify: first word of the last 64-byte block
             var vj = v.AsSpan(j * words, words);
             for (var k = 0; k < words; k++) x[k] ^= vj[k];

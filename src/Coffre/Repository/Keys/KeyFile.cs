@@ -140,14 +140,15 @@ public sealed class KeyFile
 
     /// <summary>The master key, or null when the password is wrong (MAC mismatch: try the next key file).</summary>
     /// <exception cref="InvalidDataException">the MAC verifies but the master key JSON inside is unusable.</exception>
-    public CryptoKey? TryUnlock(ReadOnlySpan<byte> password)
+    /// <param name="ct">Ends the derivation early (a signal); <see cref="OperationCanceledException"/> then.</param>
+    public CryptoKey? TryUnlock(ReadOnlySpan<byte> password, CancellationToken ct = default)
     {
         if (Kdf != "scrypt") throw new InvalidDataException($"key file: unsupported kdf '{Kdf}'");
         if (Salt.Length != SaltSize) throw new InvalidDataException($"key file: salt must be {SaltSize} bytes (got {Salt.Length})");
         if (KeyDerivation.ValidateParameters(N, R, P) is { } error) throw new InvalidDataException("key file: " + error);
         if (Data.Length < CryptoKey.Overhead) return null;
 
-        var user = KeyDerivation.Scrypt(password, Salt, N, R, P);
+        var user = KeyDerivation.Scrypt(password, Salt, N, R, P, ct);
         byte[] plain = new byte[Data.Length - CryptoKey.Overhead];
         try
         {

@@ -115,7 +115,7 @@ public static class KeyManager
     private static async Task VerifyAsync(Repository repo, string id, ReadOnlyMemory<byte> password, CancellationToken ct)
     {
         var stored = KeyFile.Parse(await repo.Backend.LoadAsync(new StorageHandle(FileType.Key, id), ct).ConfigureAwait(false));
-        var master = stored.TryUnlock(password.Span);
+        var master = stored.TryUnlock(password.Span, ct);
         if (master is null || !SameKey(master, repo.Key))
         {
             try { await repo.Backend.RemoveAsync(new StorageHandle(FileType.Key, id), ct).ConfigureAwait(false); }

@@ -8,17 +8,27 @@ namespace Coffre.Repository.Locking;
 /// <summary>
 /// A lock file compatible with restic's (format doc §9): many non-exclusive locks (backup, restore, check) or one
 /// exclusive lock (prune and other maintenance). Refreshed every 5 minutes while held, removed on dispose.
+/// A lock that cannot be refreshed in time (storage failing) or whose file someone removed (<c>unlock</c>) is lost:
+/// <see cref="Lost"/> is cancelled and the holder must stop without committing (restic ≥ 0.16: "failed to refresh
+/// lock in time"), since another process may already consider the repository free.
 /// </summary>
 public sealed class RepositoryLock : IAsyncDisposable
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(30);
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMinutes(5);
+    /// <summary>After a failed refresh, try again this soon.</summary>
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(30);
+    /// <summary>Unrefreshed for this long, the lock counts as lost (restic's margin: stale timeout minus 1.5 refresh intervals).</summary>
+    public static readonly TimeSpan RefreshDeadline = StaleAfter - RefreshEvery * 3 / 2;
 
     private readonly Repository _repo;
     private readonly bool _exclusive;
     private readonly TimeProvider _clock;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _lost = new();
     private BlobId _current;
+    private DateTimeOffset _lastWritten;
+    private string? _lostReason;
     private Task? _refresher;
 
     private RepositoryLock(Repository repo, bool exclusive, TimeProvider clock)
@@ -48,11 +58,56 @@ public sealed class RepositoryLock : IAsyncDisposable
         return l;
     }
 
+    /// <summary>
+    /// The lock a writer needs, then the index, in that order (as restic's backup does): an index read before the
+    /// lock may name packs that a prune deletes in between, and the writer would then reuse data that is gone.
+    /// A damaged index file refuses the work (see <see cref="Repository.EnsureIndexComplete"/>).
+    /// </summary>
+    public static async Task<RepositoryLock> AcquireThenLoadIndexAsync(Repository repo, bool exclusive, TimeProvider clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var l = await AcquireAsync(repo, exclusive, clock, ct).ConfigureAwait(false);
+        try
+        {
+            await repo.LoadIndexAsync(ct).ConfigureAwait(false);
+            repo.EnsureIndexComplete();
+            return l;
+        }
+        catch
+        {
+            await l.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private LockInfo NewInfo() => new(GoTime.FromDateTimeOffset(_clock.GetLocalNow()), _exclusive, Posix.GetHostName(),
         Environment.UserName, Posix.ProcessId, Posix.EffectiveUserId, Posix.EffectiveGroupId);
 
-    private async Task<BlobId> WriteAsync(CancellationToken ct) =>
-        await _repo.SaveJsonAsync(FileType.Lock, LockJson.Serialize(NewInfo()), ct).ConfigureAwait(false);
+    private async Task<BlobId> WriteAsync(CancellationToken ct)
+    {
+        var written = _clock.GetUtcNow();
+        var id = await _repo.SaveJsonAsync(FileType.Lock, LockJson.Serialize(NewInfo()), ct).ConfigureAwait(false);
+        _lastWritten = written;
+        return id;
+    }
+
+    /// <summary>Cancelled when the lock is lost (see the class comment): stop the work it protects, commit nothing.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    public bool IsLost => Volatile.Read(ref _lostReason) is not null;
+
+    /// <summary>Throws the reason when the lock is lost.</summary>
+    public void ThrowIfLost()
+    {
+        if (Volatile.Read(ref _lostReason) is { } reason)
+            throw new CoffreException($"the repository lock was lost ({reason}): stopped without saving a snapshot; run it again");
+    }
+
+    private void MarkLost(string reason)
+    {
+        Volatile.Write(ref _lostReason, reason);
+        _lost.Cancel();
+    }
 
     private async Task CheckConflictsAsync(BlobId? own, CancellationToken ct)
     {
@@ -100,19 +155,47 @@ public sealed class RepositoryLock : IAsyncDisposable
 
     private async Task RefreshLoopAsync()
     {
+        var wait = RefreshEvery;
+        string? lastError = null;
         try
         {
             while (true)
             {
-                await Task.Delay(RefreshEvery, _clock, _stop.Token).ConfigureAwait(false);
-                var old = _current;
-                _current = await WriteAsync(_stop.Token).ConfigureAwait(false);
-                try { await _repo.Backend.RemoveAsync(new StorageHandle(FileType.Lock, old.ToString()), _stop.Token).ConfigureAwait(false); }
-                catch (StorageNotFoundException) { }
+                await Task.Delay(wait, _clock, _stop.Token).ConfigureAwait(false);
+                if (_clock.GetUtcNow() - _lastWritten > RefreshDeadline)
+                {
+                    MarkLost($"failed to refresh the lock in time{(lastError is null ? "" : ": " + lastError)}; another process may already take it for stale");
+                    return;
+                }
+                try
+                {
+                    var old = _current;
+                    if (await _repo.Backend.StatAsync(Handle(old), _stop.Token).ConfigureAwait(false) is null)
+                    {
+                        MarkLost($"its file {old.ToShortString()} was removed by someone else, e.g. 'unlock'");
+                        return;
+                    }
+                    _current = await WriteAsync(_stop.Token).ConfigureAwait(false);
+                    try { await _repo.Backend.RemoveAsync(Handle(old), _stop.Token).ConfigureAwait(false); }
+                    catch (StorageNotFoundException)
+                    {
+                        MarkLost($"its file {old.ToShortString()} was removed by someone else, e.g. 'unlock'");
+                        return;
+                    }
+                    wait = RefreshEvery;
+                    lastError = null;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    lastError = e.Message;
+                    wait = RetryEvery;
+                }
             }
         }
         catch (OperationCanceledException) { }
     }
+
+    private static StorageHandle Handle(BlobId id) => new(FileType.Lock, id.ToString());
 
     private async Task RemoveCurrentAsync()
     {
@@ -126,5 +209,6 @@ public sealed class RepositoryLock : IAsyncDisposable
         if (_refresher is not null) await _refresher.ConfigureAwait(false);
         await RemoveCurrentAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _lost.Dispose();
     }
 }
