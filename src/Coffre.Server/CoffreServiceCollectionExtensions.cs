@@ -67,6 +67,8 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton(new LoginThrottle(setup.Clock));
         services.AddSingleton(new MetricsToken(setup));
         services.AddSingleton(new LoginJournal(setup));
+        services.AddSingleton(new JournalReader(setup));
+        services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new ForwardedClients(setup));
         services.AddSingleton<LoginAlerts>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());

@@ -56,6 +56,9 @@ public static partial class ConfigValidator
             Error("logging.level", $"unknown level \"{level}\" (use {Choices(LoggingSection.Levels)})");
 
         Alerts(c.Alerts, Error);
+        for (var i = 0; i < c.Server.TrustedProxies.Count; i++)
+            if (!TrustedProxy.TryParse(c.Server.TrustedProxies[i], out _))
+                Error($"server.trustedProxies[{i}]", $"\"{c.Server.TrustedProxies[i]}\" is not an IP address or network (e.g. 127.0.0.1, ::1 or 10.0.0.0/8)");
         return errors;
     }
 
