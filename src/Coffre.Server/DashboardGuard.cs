@@ -62,6 +62,6 @@ internal static class DashboardGuard
         }
     }
 
-    private static IResult TooLarge() =>
+    public static IResult TooLarge() =>
         Results.Text($"refused: the form is larger than the dashboard accepts ({MaxBodyBytes / 1024} KiB, 8 KiB a field)", statusCode: StatusCodes.Status413PayloadTooLarge);
 }

@@ -164,6 +164,10 @@ internal static class ServerEndpoints
             await antiforgery.ValidateRequestAsync(ctx);
             return null;
         }
+        catch (AntiforgeryValidationException e) when (e.InnerException is InvalidDataException)
+        {
+            return DashboardGuard.TooLarge(); // the form could not be read within the dashboard's limits
+        }
         catch (AntiforgeryValidationException)
         {
             return Results.Text("refused: the form's antiforgery token is missing or wrong; reload the page and try again", statusCode: StatusCodes.Status400BadRequest);
