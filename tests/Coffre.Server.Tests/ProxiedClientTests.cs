@@ -97,4 +97,19 @@ public class ProxiedClientTests
         using var login = await EmbeddedDashboard.LoginAsync(admin, EmbeddedDashboard.User, EmbeddedDashboard.Password, new Dictionary<string, string> { [EmbeddedDashboard.PeerHeader] = Admin });
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
     }
+
+    [Fact]
+    public async Task A_trusted_proxy_that_is_not_an_address_is_a_configuration_problem_and_nothing_is_trusted()
+    {
+        using var factory = new EmbeddedDashboard(new() { ["Coffre:server:trustedProxies:0"] = "proxy.example.com", ["Coffre:server:trustedProxies:1"] = "10.0.0.1/8" });
+        using var client = factory.Browser();
+        using (var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/health", UriKind.Relative))))
+            Assert.Equal("misconfigured", health.RootElement.GetProperty("status").GetString());
+        using (var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password, Through(Admin, "https", peer: "10.0.0.1")))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.Equal("user admin from 10.0.0.1", Assert.Single(new SignInJournal(factory.LogFolder).Recent(10)).Checked);
+        var html = await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/", UriKind.Relative));
+        Assert.Contains("server.trustedProxies[0]", html, StringComparison.Ordinal);
+        Assert.Contains("server.trustedProxies[1]", html, StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,9 @@ public static class TrustedProxy
         network = default;
         if (string.IsNullOrWhiteSpace(text)) return false;
         var t = text.Trim();
-        if (t.Contains('/', StringComparison.Ordinal)) return IPNetwork.TryParse(t, out network);
+        // A network with bits set after its prefix (10.0.0.1/8) is refused: it is ambiguous, and a typo trusts millions.
+        if (t.Contains('/', StringComparison.Ordinal))
+            return IPNetwork.TryParse(t, out network) && IPAddress.TryParse(t[..t.IndexOf('/', StringComparison.Ordinal)], out var first) && first.Equals(network.BaseAddress);
         if (!IPAddress.TryParse(t, out var address)) return false;
         network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
         return true;
