@@ -67,9 +67,11 @@ internal static class ServerEndpoints
         return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, LoginAlerts alerts, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, LoginAlerts alerts, IAntiforgery antiforgery, DashboardRoutes routes,
+        UntrustedProxy untrusted)
     {
         if (await Refused(ctx, antiforgery) is { } bad) return bad;
+        untrusted.Check(ctx);
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var user = form["user"].ToString();
         var password = form["password"].ToString();
@@ -124,6 +126,7 @@ internal static class ServerEndpoints
     {
         var data = await DashboardData.GatherAsync(setup, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
         var problems = DashboardProblems.Find(setup, data, schedule.Problem);
+        if (ctx.RequestServices.GetRequiredService<UntrustedProxy>().Problem is { } proxy) problems = [.. problems, proxy];
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;

@@ -60,6 +60,9 @@ public class ProxiedClientTests
             var session = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith("coffre-session=", StringComparison.Ordinal));
             Assert.DoesNotContain("secure", session, StringComparison.OrdinalIgnoreCase);
             Assert.Equal("user admin from 192.0.2.50", Assert.Single(new SignInJournal(factory.LogFolder).Recent(10)).Checked);
+            // The dashboard says why: a proxy that is not trusted.
+            var html = await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/", UriKind.Relative));
+            Assert.Contains("logins come through a proxy (192.0.2.50) that is not in server.trustedProxies", html, StringComparison.Ordinal);
         }
     }
 
