@@ -82,8 +82,10 @@ internal static class DashboardPage
     /// polls: the last job's end time changed) so its result and the new backup show.
     /// Without JavaScript the page still works; it just does not move by itself.
     /// </summary>
-    private static string LiveScript(string progressUrl) => $$"""
-        <script>
+    private static string LiveScript(string progressUrl) => $"<script>{LiveScriptCode(progressUrl)}</script>";
+
+    /// <summary>The live script's code: the dashboard's Content-Security-Policy allows this script only, by its hash (<see cref="DashboardGuard.PolicyAllowing"/>).</summary>
+    internal static string LiveScriptCode(string progressUrl) => $$"""
         (() => {
           const line = document.getElementById('running');
           let busy = line.dataset.running === 'yes';
@@ -101,7 +103,6 @@ internal static class DashboardPage
           }
           setTimeout(poll, busy ? 1000 : 3000);
         })();
-        </script>
         """;
 
     private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";

@@ -128,6 +128,7 @@ internal static class ServerEndpoints
         var problems = DashboardProblems.Find(setup, data, schedule.Problem);
         if (ctx.RequestServices.GetRequiredService<UntrustedProxy>().Problem is { } proxy) problems = [.. problems, proxy];
         var tokens = antiforgery.GetAndStoreTokens(ctx);
+        ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
         return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");

@@ -93,6 +93,24 @@ public class DashboardSurfaceTests
     }
 
     [Fact]
+    public async Task The_only_script_that_may_run_is_the_dashboards_own_by_its_hash()
+    {
+        using var factory = new EmbeddedDashboard();
+        using var client = factory.Browser();
+        using (var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        using var page = await client.GetAsync(new Uri(P + "/", UriKind.Relative));
+        var html = await page.Content.ReadAsStringAsync();
+        var script = Assert.Single(System.Text.RegularExpressions.Regex.Matches(html, "<script>(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline)).Groups[1].Value;
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script)));
+        var policy = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains($"script-src 'sha256-{hash}';", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline';", policy.Split("script-src")[1].Split(';')[0] + "';", StringComparison.Ordinal);
+        using var loginPage = await client.GetAsync(new Uri(P + "/login", UriKind.Relative));
+        Assert.Contains("script-src 'none'", Assert.Single(loginPage.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_login_never_redirects_outside_the_dashboard()
     {
         using var factory = new EmbeddedDashboard();
