@@ -38,7 +38,7 @@ internal sealed class ForwardedClients(ServerSetup setup) : IStartupFilter
         options.KnownProxies.Clear(); // the default trusts loopback: nothing is trusted unless configured
         options.KnownIPNetworks.Clear();
         foreach (var entry in proxies)
-            if (TrustedProxy.TryParse(entry, out var network)) options.KnownIPNetworks.Add(network);
+            if (TrustedProxy.TryParse(entry, out var network) && network.PrefixLength > 0) options.KnownIPNetworks.Add(network); // /0 is a configuration problem: never applied
         return options.KnownIPNetworks.Count == 0 ? null : options;
     }
 }

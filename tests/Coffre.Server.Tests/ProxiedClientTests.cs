@@ -104,7 +104,7 @@ public class ProxiedClientTests
     [Fact]
     public async Task A_trusted_proxy_that_is_not_an_address_is_a_configuration_problem_and_nothing_is_trusted()
     {
-        using var factory = new EmbeddedDashboard(new() { ["Coffre:server:trustedProxies:0"] = "proxy.example.com", ["Coffre:server:trustedProxies:1"] = "10.0.0.1/8" });
+        using var factory = new EmbeddedDashboard(new() { ["Coffre:server:trustedProxies:0"] = "proxy.example.com", ["Coffre:server:trustedProxies:1"] = "10.0.0.1/8", ["Coffre:server:trustedProxies:2"] = "0.0.0.0/0" });
         using var client = factory.Browser();
         using (var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/health", UriKind.Relative))))
             Assert.Equal("misconfigured", health.RootElement.GetProperty("status").GetString());
@@ -114,5 +114,6 @@ public class ProxiedClientTests
         var html = await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/", UriKind.Relative));
         Assert.Contains("server.trustedProxies[0]", html, StringComparison.Ordinal);
         Assert.Contains("server.trustedProxies[1]", html, StringComparison.Ordinal);
+        Assert.Contains("server.trustedProxies[2]", html, StringComparison.Ordinal);
     }
 }

@@ -22,6 +22,10 @@ public class ServerProxyTests
             Assert.Contains(right.Headers.GetValues("Set-Cookie"), c => c.StartsWith("coffre-session=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.OrdinalIgnoreCase));
         }
         Assert.Equal(["user admin from 203.0.113.9", "user admin from 198.51.100.7"], served.SignIns().Select(r => r.Checked));
+
+        // A body larger than the dashboard's forms is refused before it is read.
+        using var big = await served.Client.PostAsync(new Uri("/login", UriKind.Relative), new ByteArrayContent(new byte[1 << 20]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
     }
 
     private static async Task<HttpResponseMessage> LoginAsync(ServedApp served, string password, string client, string proto)
