@@ -1,4 +1,5 @@
 using Coffre.Journal;
+using Microsoft.Extensions.Logging;
 
 namespace Coffre.Server;
 
@@ -10,7 +11,7 @@ namespace Coffre.Server;
 /// one record for its first refusal and one counting the rest (<see cref="RecordRefusedBurst"/>), not one per attempt.
 /// Records are built by the engine's <see cref="RunDetails"/>, like every other run's.
 /// </summary>
-public sealed class LoginJournal(ServerSetup setup)
+public sealed class LoginJournal(ServerSetup setup, ILogger<LoginJournal>? log = null)
 {
     /// <summary>A typed user name is journaled up to this many characters (then <c>…</c>).</summary>
     public const int MaxUserLength = 64;
@@ -55,9 +56,17 @@ public sealed class LoginJournal(ServerSetup setup)
         return run;
     }
 
+    /// <summary>
+    /// A sign-in that cannot be journaled (the log folder unwritable, the disk full) is a line in the service's log,
+    /// never a failed login: whoever can fill the disk must not be able to lock the admin out.
+    /// </summary>
     private void Append(RunRecord record)
     {
         if (setup.LogFolder is not { } folder) return;
-        new SignInJournal(folder).Append(record);
+        try { new SignInJournal(folder).Append(record); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log?.LogError("the sign-in {Checked} ({Result}) could not be journaled in {Folder}: {Message}", record.Checked, record.Result, folder, e.Message);
+        }
     }
 }

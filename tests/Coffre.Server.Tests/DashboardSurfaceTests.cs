@@ -66,6 +66,20 @@ public class DashboardSurfaceTests
     }
 
     [Fact]
+    public async Task A_log_folder_that_cannot_be_written_does_not_stop_the_admin_logging_in()
+    {
+        using var factory = new EmbeddedDashboard();
+        var blocked = Path.Combine(factory.Folder, "not-a-folder");
+        File.WriteAllText(blocked, "a file where the log folder should be");
+        using var broken = new EmbeddedDashboard(new() { ["Coffre:logging:path"] = blocked });
+        using var client = broken.Browser();
+        using var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password);
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        using var page = await client.GetAsync(new Uri(P + "/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
     public async Task Every_page_forbids_caching_framing_and_sniffing()
     {
         using var factory = new EmbeddedDashboard();
