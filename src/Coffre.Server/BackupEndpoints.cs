@@ -25,7 +25,8 @@ internal static class BackupEndpoints
         var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, p => routes.Url(ctx, p));
         try
         {
-            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            if (!IsSnapshotId(id)) throw new CoffreException(NotAnId);
+            if (path is { Length: > MaxPathLength }) throw new CoffreException($"the folder path is longer than {MaxPathLength} characters");
             var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
             return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore), "text/html; charset=utf-8");
         }
@@ -47,7 +48,7 @@ internal static class BackupEndpoints
         Repository.SnapshotEntry entry;
         try
         {
-            if (!IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            if (!IsSnapshotId(id)) throw new CoffreException(NotAnId);
             repo = await new BackupManager(setup.Config, setup.Clock, setup.Environment).OpenRepositoryAsync(null, ctx.RequestAborted);
             entry = await repo.FindSnapshotAsync(id, ctx.RequestAborted);
         }
@@ -68,6 +69,12 @@ internal static class BackupEndpoints
             ctx.Abort();
         }
     }
+
+    /// <summary>The longest folder path a browse accepts (the path is walked one tree at a time).</summary>
+    internal const int MaxPathLength = 4096;
+
+    /// <summary>The refusal of a malformed ID, which is not repeated back (it may be anything, of any length).</summary>
+    internal const string NotAnId = "not a backup ID: a backup ID is 8 to 64 hexadecimal digits";
 
     /// <summary>A snapshot ID or a prefix of at least 8 hex digits (what the pages link to): never "latest" or a path.</summary>
     internal static bool IsSnapshotId(string id) => id.Length is >= 8 and <= 64 && id.All(char.IsAsciiHexDigitLower);

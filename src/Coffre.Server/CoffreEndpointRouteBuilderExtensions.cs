@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class CoffreEndpointRouteBuilderExtensions
         routes.MapAt(prefix);
         var group = endpoints.MapGroup(routes.Prefix.Length == 0 ? "/" : routes.Prefix);
         group.RequireAuthorization(CoffreAuthentication.Policy);
+        group.AddEndpointFilter(DashboardGuard.InvokeAsync);
         ServerEndpoints.Map(group);
         return group;
     }

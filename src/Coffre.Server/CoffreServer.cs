@@ -25,7 +25,12 @@ public static class CoffreServer
         ArgumentNullException.ThrowIfNull(setup);
         var endpoint = ParseListen(setup.Listen ?? setup.Config.Server.Listen ?? ServerSection.DefaultListen);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(endpoint);
+            k.Limits.MaxRequestBodySize = DashboardGuard.MaxBodyBytes; // the service serves only the dashboard, whose forms are small
+            k.AddServerHeader = false;
+        });
         // The service's own lines (jobs started and ended) and ASP.NET's warnings; a port in use is the host's one error line.
         builder.Logging.SetMinimumLevel(LogLevel.Information)
             .AddFilter("Microsoft", LogLevel.Warning)

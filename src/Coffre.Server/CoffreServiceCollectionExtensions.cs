@@ -66,7 +66,10 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));
         services.AddSingleton(new LoginThrottle(setup.Clock));
         services.AddSingleton(new MetricsToken(setup));
-        services.AddSingleton(new LoginJournal(setup));
+        services.AddSingleton(sp => new LoginJournal(setup, sp.GetService<ILogger<LoginJournal>>()));
+        services.AddSingleton(new JournalReader(setup));
+        services.AddSingleton<UntrustedProxy>();
+        services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new ForwardedClients(setup));
         services.AddSingleton<LoginAlerts>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());

@@ -16,7 +16,10 @@ internal sealed record DashboardData
     public long? RepositorySize { get; init; }
     public long? FreeDisk { get; init; }
 
-    public static async Task<DashboardData> GatherAsync(ServerSetup setup, CancellationToken ct)
+    /// <summary>The last sign-ins (logins.jsonl), shown among the last runs.</summary>
+    public IReadOnlyList<RunRecord> SignIns { get; init; } = [];
+
+    public static async Task<DashboardData> GatherAsync(ServerSetup setup, JournalReader journal, LoginJournal logins, int signIns, CancellationToken ct)
     {
         IReadOnlyList<BackupInfo> backups = [];
         string? problem = null;
@@ -25,11 +28,12 @@ internal sealed record DashboardData
         {
             problem = LogLine.OneLine(e.Message);
         }
-        var history = setup.LogFolder is { } folder ? new RunJournal(folder, setup.Clock).ReadHistory() : [];
+        var history = journal.History();
         return new DashboardData
         {
             Backups = backups,
             BackupsProblem = problem,
+            SignIns = logins.Recent(signIns),
             History = history.Where(r => r.Application == setup.Config.Application || r.Application is null).ToList(),
             RepositorySize = RepositoryUsage.SizeOnDisk(setup.RepositoryPath),
             FreeDisk = RepositoryUsage.FreeBytes(setup.RepositoryPath),

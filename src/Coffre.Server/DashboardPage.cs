@@ -10,7 +10,7 @@ namespace Coffre.Server;
 
 internal static class DashboardPage
 {
-    private const int LogTail = 20;
+    public const int LogTail = 20;
     private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
@@ -68,7 +68,8 @@ internal static class DashboardPage
         }
 
         html.Append(CultureInfo.InvariantCulture, $"<h2>Last {LogTail} runs</h2><div class=\"scroll\"><table><tr><th>Start</th><th>Operation</th><th>Result</th><th>Details</th></tr>");
-        foreach (var r in data.History.TakeLast(LogTail).Reverse())
+        // The runs and the sign-ins (a journal of their own) in one list, newest first.
+        foreach (var r in data.History.TakeLast(LogTail).Concat(data.SignIns).OrderByDescending(r => r.Start).Take(LogTail))
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.Start)}</td><td>{E(r.Operation)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked ?? r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)])}</td></tr>");
         html.Append("</table></div>");
         html.Append(LiveScript(page.Url("/progress")));
@@ -81,8 +82,10 @@ internal static class DashboardPage
     /// polls: the last job's end time changed) so its result and the new backup show.
     /// Without JavaScript the page still works; it just does not move by itself.
     /// </summary>
-    private static string LiveScript(string progressUrl) => $$"""
-        <script>
+    private static string LiveScript(string progressUrl) => $"<script>{LiveScriptCode(progressUrl)}</script>";
+
+    /// <summary>The live script's code: the dashboard's Content-Security-Policy allows this script only, by its hash (<see cref="DashboardGuard.PolicyAllowing"/>).</summary>
+    internal static string LiveScriptCode(string progressUrl) => $$"""
         (() => {
           const line = document.getElementById('running');
           let busy = line.dataset.running === 'yes';
@@ -100,7 +103,6 @@ internal static class DashboardPage
           }
           setTimeout(poll, busy ? 1000 : 3000);
         })();
-        </script>
         """;
 
     private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";

@@ -29,6 +29,9 @@ public sealed class DashboardRoutes
         return $"{ctx.Request.PathBase}{Prefix}{relative}";
     }
 
+    /// <summary>Whether a request's path is the dashboard's (its prefix or below).</summary>
+    internal bool Covers(PathString path) => Prefix.Length == 0 || path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The cookie path: the session cookie is only sent to the dashboard, not to the rest of a hosting application.</summary>
     internal string CookiePath => Prefix.Length == 0 ? "/" : Prefix;
 }

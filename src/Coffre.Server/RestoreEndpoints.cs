@@ -27,6 +27,7 @@ internal static class RestoreEndpoints
     private static async Task<IResult> Form(HttpContext ctx, string id, string? only, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes)
     {
         if (!setup.Config.Server.AllowRestore) return NotOffered();
+        if (!BackupEndpoints.IsSnapshotId(id)) return Results.Text(BackupEndpoints.NotAnId, statusCode: StatusCodes.Status404NotFound);
         var planned = await PlanAsync(setup, id, only, ctx.RequestAborted);
         return PlanPage(ctx, setup, id, planned, null, antiforgery, routes);
     }
@@ -36,6 +37,7 @@ internal static class RestoreEndpoints
     {
         if (!setup.Config.Server.AllowRestore) return NotOffered();
         if (await ServerEndpoints.Refused(ctx, antiforgery) is { } bad) return bad;
+        if (!BackupEndpoints.IsSnapshotId(id)) return Results.Text(BackupEndpoints.NotAnId, statusCode: StatusCodes.Status404NotFound);
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var log = logs.CreateLogger("Coffre.Server.Restore");
         var user = ctx.User.Identity?.Name;
@@ -59,10 +61,10 @@ internal static class RestoreEndpoints
     /// <summary>What restoring backup <paramref name="id"/> (the parts <paramref name="only"/> names) would do now, or why it cannot be planned.</summary>
     private static async Task<Planned> PlanAsync(ServerSetup setup, string id, string? only, CancellationToken ct)
     {
-        if (!RestorePartsNames.TryParseOnly(only, out var parts)) return new(RestoreParts.All, null, $"only={only}: choose only=database or only=media");
+        if (!RestorePartsNames.TryParseOnly(only, out var parts)) return new(RestoreParts.All, null, "choose only=database or only=media (or neither for everything)");
         try
         {
-            if (!BackupEndpoints.IsSnapshotId(id)) throw new CoffreException($"{id} is not a backup ID");
+            if (!BackupEndpoints.IsSnapshotId(id)) throw new CoffreException(BackupEndpoints.NotAnId);
             var (_, plan) = await new BackupManager(setup.Config, setup.Clock, setup.Environment).PlanRestoreAsync(new RestoreRequest { Snapshot = id, Parts = parts }, ct);
             return new(parts, plan, null);
         }

@@ -37,19 +37,29 @@ internal static class ServerEndpoints
         RestoreEndpoints.Map(group);
     }
 
-    /// <summary>No login: a load balancer or monitor checks the service is up and how the last backup went.</summary>
-    private static IResult Health(ServerSetup setup, JobQueue queue)
+    /// <summary>
+    /// No login: a load balancer or monitor checks the service is up and whether the last backup ended well. Only a
+    /// logged-in session or the metrics token also gets the details (the error, which names internal paths, the
+    /// snapshot, the running job).
+    /// </summary>
+    private static async Task<IResult> Health(HttpContext ctx, ServerSetup setup, JobQueue queue, MetricsToken token, JournalReader journal)
     {
-        var history = setup.LogFolder is { } folder ? new RunJournal(folder, setup.Clock).ReadHistory() : [];
-        var last = history.LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.Application == setup.Config.Application);
+        var last = journal.History().LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.Application == setup.Config.Application);
+        var status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured";
+        if (!await MaySeeDetailsAsync(ctx, token))
+            return Results.Json(new { status, application = setup.Config.Application, lastBackup = last is null ? null : new { end = last.End, result = last.Result } });
         return Results.Json(new
         {
-            status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured",
+            status,
             application = setup.Config.Application,
             running = queue.Running?.Name,
             lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
         });
     }
+
+    /// <summary>Whether an anonymous route's caller is the logged-in admin or carries the metrics token.</summary>
+    private static async Task<bool> MaySeeDetailsAsync(HttpContext ctx, MetricsToken token) =>
+        (await ctx.AuthenticateAsync(CoffreAuthentication.Scheme)).Succeeded || token.Accepts(ctx.Request.Headers.Authorization.ToString());
 
     private static IResult LoginForm(HttpContext ctx, ServerSetup setup, AdminAccount admin, IAntiforgery antiforgery, DashboardRoutes routes)
     {
@@ -57,38 +67,46 @@ internal static class ServerEndpoints
         return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, null, admin.Problem), "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, LoginAlerts alerts, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Login(HttpContext ctx, ServerSetup setup, AdminAccount admin, LoginThrottle throttle, LoginJournal journal, LoginAlerts alerts, IAntiforgery antiforgery, DashboardRoutes routes,
+        UntrustedProxy untrusted)
     {
         if (await Refused(ctx, antiforgery) is { } bad) return bad;
+        untrusted.Check(ctx);
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var user = form["user"].ToString();
         var password = form["password"].ToString();
-        var address = ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = ClientAddress.Display(ctx);
+        var client = ClientAddress.ThrottleKey(ctx);
         IResult Again(int status, string message)
         {
             var tokens = antiforgery.GetAndStoreTokens(ctx);
             return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
         }
 
+        // Checked and counted in one step: concurrent attempts of one client get one try between them.
+        var attempt = throttle.Begin(client);
+        if (attempt.RefusedEarlier > 0) journal.RecordRefusedBurst(address, attempt.RefusedEarlier);
+        if (attempt.BlockedUntil is { } until)
+        {
+            if (attempt.FirstRefusal) journal.Record(user, address, false, $"refused: too many failures, blocked until {until.ToLocalTime():HH:mm:ss}");
+            ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - setup.Clock.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Again(StatusCodes.Status429TooManyRequests, $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}.");
+        }
         if (admin.Problem is not null)
         {
+            throttle.Failed(client);
             journal.Record(user, address, false, "login is impossible: " + admin.Problem);
             return Again(StatusCodes.Status403Forbidden, "Login is impossible until the administrator is configured.");
         }
-        if (throttle.BlockedUntil(user, address) is { } until)
-        {
-            journal.Record(user, address, false, $"refused: too many failures, blocked until {until.ToLocalTime():HH:mm:ss}");
-            return Again(StatusCodes.Status429TooManyRequests, $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}.");
-        }
         if (!admin.Check(user, password))
         {
-            var failures = throttle.Failed(user, address);
+            var failures = throttle.Failed(client);
             journal.Record(user, address, false, "wrong user or password");
-            if (failures >= LoginThrottle.MaxFailures && throttle.BlockedUntil(user, address) is { } lockedUntil)
-                alerts.LockedOut(user, address, failures, lockedUntil);
+            if (failures >= LoginThrottle.MaxFailures && throttle.BlockedUntil(client) is { } lockedUntil)
+                alerts.LockedOut(LoginJournal.Shown(user), address, failures, lockedUntil);
             return Again(StatusCodes.Status401Unauthorized, "Wrong user or password.");
         }
-        throttle.Succeeded(user, address);
+        throttle.Succeeded(client);
         journal.Record(user, address, true, null);
         alerts.Succeeded();
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], CoffreAuthentication.Scheme);
@@ -103,11 +121,14 @@ internal static class ServerEndpoints
         return Results.Redirect(routes.Url(ctx, "/login"));
     }
 
-    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes,
+        JournalReader journal, LoginJournal logins)
     {
-        var data = await DashboardData.GatherAsync(setup, ctx.RequestAborted);
+        var data = await DashboardData.GatherAsync(setup, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
         var problems = DashboardProblems.Find(setup, data, schedule.Problem);
+        if (ctx.RequestServices.GetRequiredService<UntrustedProxy>().Problem is { } proxy) problems = [.. problems, proxy];
         var tokens = antiforgery.GetAndStoreTokens(ctx);
+        ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
         return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
@@ -129,8 +150,7 @@ internal static class ServerEndpoints
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>
     private static async Task<IResult> Metrics(HttpContext ctx, ServerSetup setup, MetricsToken token)
     {
-        var session = await ctx.AuthenticateAsync(CoffreAuthentication.Scheme); // an anonymous route: the session is not read for it
-        if (!session.Succeeded && !token.Accepts(ctx.Request.Headers.Authorization.ToString()))
+        if (!await MaySeeDetailsAsync(ctx, token)) // an anonymous route: the session is not read for it
         {
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Unauthorized();
@@ -147,6 +167,10 @@ internal static class ServerEndpoints
         {
             await antiforgery.ValidateRequestAsync(ctx);
             return null;
+        }
+        catch (AntiforgeryValidationException e) when (e.InnerException is InvalidDataException)
+        {
+            return DashboardGuard.TooLarge(); // the form could not be read within the dashboard's limits
         }
         catch (AntiforgeryValidationException)
         {

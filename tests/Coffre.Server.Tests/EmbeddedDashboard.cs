@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Coffre.Server;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -44,7 +45,45 @@ internal sealed partial class EmbeddedDashboard : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (k, v) in settings) builder.UseSetting(k, v);
-        builder.ConfigureTestServices(s => s.AddSingleton(Throttle));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton(Throttle);
+            s.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new TestPeer())); // outermost: before the dashboard's forwarded headers
+        });
+    }
+
+    /// <summary>The in-memory server has no network peer: <see cref="PeerHeader"/> says which address the request comes from (default 127.0.0.1).</summary>
+    public const string PeerHeader = "X-Test-Peer";
+
+    private sealed class TestPeer : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((ctx, go) =>
+            {
+                ctx.Connection.RemoteIpAddress = IPAddress.Parse(ctx.Request.Headers[PeerHeader].FirstOrDefault() ?? "127.0.0.1");
+                ctx.Request.Headers.Remove(PeerHeader);
+                return go(ctx);
+            });
+            next(app);
+        };
+    }
+
+    public string LogFolder => Path.Combine(Folder, "logs");
+
+    /// <summary>A login form posted with <paramref name="headers"/> (a proxy's X-Forwarded-For, the peer...).</summary>
+    public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string user, string password, IReadOnlyDictionary<string, string> headers)
+    {
+        using var get = new HttpRequestMessage(HttpMethod.Get, Prefix + "/login");
+        foreach (var (k, v) in headers) get.Headers.TryAddWithoutValidation(k, v);
+        using var page = await client.SendAsync(get);
+        var form = await page.Content.ReadAsStringAsync();
+        using var post = new HttpRequestMessage(HttpMethod.Post, Prefix + "/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(form), ["user"] = user, ["password"] = password }),
+        };
+        foreach (var (k, v) in headers) post.Headers.TryAddWithoutValidation(k, v);
+        return await client.SendAsync(post);
     }
 
     /// <summary>A browser-like client: cookies kept, redirects not followed.</summary>

@@ -56,6 +56,11 @@ public static partial class ConfigValidator
             Error("logging.level", $"unknown level \"{level}\" (use {Choices(LoggingSection.Levels)})");
 
         Alerts(c.Alerts, Error);
+        for (var i = 0; i < c.Server.TrustedProxies.Count; i++)
+            if (!TrustedProxy.TryParse(c.Server.TrustedProxies[i], out var network))
+                Error($"server.trustedProxies[{i}]", $"\"{c.Server.TrustedProxies[i]}\" is not an IP address or network (e.g. 127.0.0.1, ::1 or 10.0.0.0/8)");
+            else if (network.PrefixLength == 0)
+                Error($"server.trustedProxies[{i}]", $"\"{c.Server.TrustedProxies[i]}\" trusts every address: any client could name itself and escape the login throttle; list the proxies only");
         return errors;
     }
 

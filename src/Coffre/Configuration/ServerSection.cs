@@ -18,6 +18,13 @@ public sealed class ServerSection
 
     /// <summary>Whether the dashboard offers restores (a backup's page, the name typed to confirm: docs/service.md); false (the default): no link, and its routes answer 404.</summary>
     public bool AllowRestore { get; set; }
+
+    /// <summary>
+    /// The reverse proxies (addresses like <c>127.0.0.1</c>, or networks like <c>10.0.0.0/8</c>) whose
+    /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> headers the dashboard believes: the login throttle and the
+    /// journal then see the real client, and the cookies are Secure behind https. Empty (the default): no header is believed.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 /// <summary>The dashboard's one account.</summary>

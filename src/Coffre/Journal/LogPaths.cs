@@ -15,6 +15,9 @@ public static class LogPaths
     /// <summary>One JSON object per run (JSON Lines), for <c>coffre log</c>, metrics and the dashboard.</summary>
     public const string HistoryFile = "history.jsonl";
 
+    /// <summary>The dashboard's sign-ins (<see cref="SignInJournal"/>), apart from the runs: anyone can try to log in.</summary>
+    public const string SignInFile = "logins.jsonl";
+
     /// <summary>The log folder, or null when neither a configured folder nor a repository is known.</summary>
     public static string? Resolve(string? configuredFolder, string? repository)
     {

@@ -67,6 +67,9 @@ internal sealed partial class ServedApp : IAsyncDisposable
 
     public IReadOnlyList<RunRecord> History() => new RunJournal(LogFolder, TimeProvider.System).ReadHistory();
 
+    /// <summary>The dashboard's sign-ins (logins.jsonl, apart from the run history).</summary>
+    public IReadOnlyList<RunRecord> SignIns() => new SignInJournal(LogFolder).Recent(10_000);
+
     /// <summary>The antiforgery token of a page's form.</summary>
     public static string Token(string html) => TokenField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("no antiforgery field in:\n" + html);
 
