@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Text;
+using Coffre.Sources;
 
 namespace Coffre.Configuration;
 
 /// <summary>
 /// Obtains a password from the source a section names: an environment variable, a private file (first line), or a
 /// command run with <c>/bin/sh -c</c> (first line of its output). The password never appears in a message: errors
-/// name the variable, file or command, and quote the command's error output, never its standard output.
+/// name the variable, file or command, and quote the command's error output, never its standard output. A command
+/// runs with the environment of <see cref="ChildEnvironment.PasswordCommand"/>, not Coffre's whole one (which holds
+/// the other passwords).
 /// </summary>
 public static class PasswordSource
 {
@@ -82,6 +85,7 @@ public static class PasswordSource
         };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
+        ChildEnvironment.PasswordCommand.ApplyTo(psi);
         using var p = new Process { StartInfo = psi };
         try { p.Start(); }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)

@@ -6,7 +6,8 @@ namespace Coffre.Sources;
 /// <summary>
 /// Runs the database tools (pg_dump, psql, mariadb-dump, ...) for the sources: always by absolute path (a bare name
 /// could start a file of the same name next to our own executable), binary stdin/stdout through the
-/// <c>BaseStream</c>s, stderr drained concurrently (no pipe deadlock), secrets only through the environment.
+/// <c>BaseStream</c>s, stderr drained concurrently (no pipe deadlock) and kept bounded, secrets only through the
+/// environment. A child gets a minimal environment (<see cref="ChildEnvironment"/>), never Coffre's whole one.
 /// </summary>
 internal static class ProcessRunner
 {
@@ -18,7 +19,9 @@ internal static class ProcessRunner
     ];
 
     /// <summary>Starts <paramref name="path"/>; stdout and stdin are left to the caller, stderr is collected.</summary>
-    public static ToolProcess Start(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment, bool writeStdin = false)
+    /// <param name="inherit">What the child keeps from Coffre's environment (default: <see cref="ChildEnvironment.Tool"/>).</param>
+    public static ToolProcess Start(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment, bool writeStdin = false,
+        ChildEnvironment? inherit = null)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -30,11 +33,7 @@ internal static class ProcessRunner
             WorkingDirectory = Path.GetTempPath(),
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
-        foreach (var (key, value) in BaseEnvironment.Concat(environment))
-        {
-            if (value is null) info.Environment.Remove(key);
-            else info.Environment[key] = value;
-        }
+        (inherit ?? ChildEnvironment.Tool).ApplyTo(info, BaseEnvironment.Concat(environment));
         Process process;
         try
         {
@@ -49,9 +48,9 @@ internal static class ProcessRunner
 
     /// <summary>Runs a tool to its end, feeding it <paramref name="stdin"/> when given; returns stdout as bytes.</summary>
     public static async Task<ToolResult> RunAsync(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment,
-        CancellationToken ct, Stream? stdin = null)
+        CancellationToken ct, Stream? stdin = null, ChildEnvironment? inherit = null)
     {
-        await using var tool = Start(path, arguments, environment, writeStdin: stdin is not null);
+        await using var tool = Start(path, arguments, environment, writeStdin: stdin is not null, inherit);
         var output = new MemoryStream();
         var readOut = tool.StandardOutput.CopyToAsync(output, ct);
         Exception? writeError = null;

@@ -46,7 +46,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         using var options = Options();
         var result = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", $"--database={settings.Database}", "-e", DescribeSql],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, settings.Database);
 
         var lines = result.StdoutText.Split('\n');
@@ -85,7 +85,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
                 .. isMariaDb ? Array.Empty<string>() : ["--set-gtid-purged=OFF"], // Oracle's mysqldump only
                 settings.Database,
             ];
-            var tool = ProcessRunner.Start(dump, args, Environment());
+            var tool = ProcessRunner.Start(dump, args, Environment(), inherit: Inherited);
             return new ProcessDumpStream(tool, (exit, stderr) => Explain(Path.GetFileName(dump), exit, stderr, settings.Database), cleanup: options);
         }
         catch
@@ -100,7 +100,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var client = Client();
         using var options = Options();
         var probe = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={settings.Database}", "-e", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={settings.Database}", "-e", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return true;
         if (probe.Stderr.Contains("ERROR 1049", StringComparison.Ordinal)) return false; // Unknown database
         throw Explain(Path.GetFileName(client), probe.ExitCode, probe.Stderr, settings.Database);
@@ -112,7 +112,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         using var options = Options();
         var quoted = "`" + settings.Database.Replace("`", "``", StringComparison.Ordinal) + "`";
         var result = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", $"DROP DATABASE IF EXISTS {quoted}"], Environment(), ct).ConfigureAwait(false);
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", $"DROP DATABASE IF EXISTS {quoted}"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, settings.Database);
     }
 
@@ -128,12 +128,12 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var quoted = "`" + database.Replace("`", "``", StringComparison.Ordinal) + "`";
         var create = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e", $"CREATE DATABASE IF NOT EXISTS {quoted}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (create.ExitCode != 0)
         {
             // A user without the CREATE privilege may still restore into a database that exists.
             var probe = await ProcessRunner.RunAsync(client,
-                [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={database}", "-e", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+                [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={database}", "-e", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
             if (probe.ExitCode != 0)
                 throw new SourceException($"cannot create database \"{database}\": {Explain(name, create.ExitCode, create.Stderr, database).Message}");
         }
@@ -144,7 +144,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         // pg_restore --no-owner. The client stops at the first failing statement (batch mode without --force) and exits 1.
         var result = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--default-character-set=utf8mb4", $"--database={database}"],
-            Environment(), ct, stdin: new DefinerStrippingStream(dump)).ConfigureAwait(false);
+            Environment(), ct, stdin: new DefinerStrippingStream(dump), inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
     }
@@ -160,14 +160,14 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var charset = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e",
              $"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {literal}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         var fields = charset.StdoutText.Trim().Split('\t');
         if (charset.ExitCode != 0 || fields.Length != 2)
             throw new SourceException($"cannot read the character set of database \"{database}\": {Explain(Path.GetFileName(client), charset.ExitCode, charset.Stderr, database).Message}");
         var recreate = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e",
              $"DROP DATABASE {quoted}; CREATE DATABASE {quoted} CHARACTER SET {fields[0]} COLLATE {fields[1]}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (recreate.ExitCode != 0)
             throw new SourceException($"cannot empty database \"{database}\" before the restore (the user needs the DROP and CREATE privileges on it): {Explain(Path.GetFileName(client), recreate.ExitCode, recreate.Stderr, database).Message}");
     }
@@ -182,6 +182,15 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
 
     /// <summary>The client gives up on an unreachable server after 15 s (mariadb-dump has no such option).</summary>
     private const string ClientTimeout = "--connect-timeout=15";
+
+    /// <summary>
+    /// What the tools keep from Coffre's environment besides the minimal set: the client's own MYSQL_* variables,
+    /// an inherited MYSQL_PWD only when the configuration gives no password.
+    /// </summary>
+    private ChildEnvironment Inherited => settings.Password is null ? ClientVariables : ClientVariablesWithoutPassword;
+
+    private static readonly ChildEnvironment ClientVariables = new(["MYSQL_*"]);
+    private static readonly ChildEnvironment ClientVariablesWithoutPassword = new(["MYSQL_*"], except: ["MYSQL_PWD"]);
 
     private List<KeyValuePair<string, string?>> Environment()
         => settings.Password is null ? [] : [new("MYSQL_PWD", null)]; // the option file wins, nothing inherited competes

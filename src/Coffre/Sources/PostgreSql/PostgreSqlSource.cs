@@ -42,7 +42,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
                 "-c", "SHOW server_version",
                 "-c", RowCountQuery,
                 "-c", "COMMIT",
-            ], Environment(), ct).ConfigureAwait(false);
+            ], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain("psql", result.ExitCode, result.Stderr);
 
         var fields = result.StdoutText.Split('\0');
@@ -60,7 +60,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var pgDump = Tool("pg_dump");
         var pgDumpAll = Tool("pg_dumpall");
         var roles = await DumpRolesAsync(pgDumpAll, ct).ConfigureAwait(false);
-        var tool = ProcessRunner.Start(pgDump, ["-Fc", "-Z0", .. Connection(), "-d", ConnInfo(settings.Database)], Environment());
+        var tool = ProcessRunner.Start(pgDump, ["-Fc", "-Z0", .. Connection(), "-d", ConnInfo(settings.Database)], Environment(), inherit: Inherited);
         return new ProcessDumpStream(tool, (exit, stderr) => Explain("pg_dump", exit, stderr),
             new Dictionary<string, byte[]> { [RolesFileName] = roles });
     }
@@ -81,7 +81,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         // always meets; the caller's pre-restore safety snapshot covers a restore that fails halfway.
         var result = await ProcessRunner.RunAsync(pgRestore,
             ["--clean", "--if-exists", "--no-owner", .. Connection(), "-d", ConnInfo(database)],
-            Environment(), ct, stdin: dump).ConfigureAwait(false);
+            Environment(), ct, stdin: dump, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode == 0) return;
 
         // pg_restore goes on after an SQL error and exits 1 at the end ("errors ignored on restore: N"). Each error
@@ -137,7 +137,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
             END $$
             """;
         var result = await ProcessRunner.RunAsync(Tool("psql"),
-            ["-X", "-q", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"cannot empty database \"{database}\" before the restore: {Explain("psql", result.ExitCode, result.Stderr).Message}");
     }
@@ -150,7 +150,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     public async Task<bool> ExistsAsync(CancellationToken ct)
     {
         var probe = await ProcessRunner.RunAsync(Tool("psql"),
-            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return true;
         if (probe.Stderr.Contains($"database \"{settings.Database}\" does not exist", StringComparison.Ordinal)) return false;
         throw Explain("psql", probe.ExitCode, probe.Stderr);
@@ -158,7 +158,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
 
     public async Task DropAsync(CancellationToken ct)
     {
-        var result = await ProcessRunner.RunAsync(Tool("dropdb"), [.. Connection(), "--if-exists", "--force", "--", settings.Database], Environment(), ct).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Tool("dropdb"), [.. Connection(), "--if-exists", "--force", "--", settings.Database], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw new SourceException($"cannot drop database \"{settings.Database}\": {Explain("dropdb", result.ExitCode, result.Stderr).Message}");
     }
 
@@ -168,12 +168,12 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     {
         var psql = Tool("psql");
         var probe = await ProcessRunner.RunAsync(psql,
-            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return;
         if (!probe.Stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
             throw Explain("psql", probe.ExitCode, probe.Stderr);
         var createdb = Tool("createdb");
-        var created = await ProcessRunner.RunAsync(createdb, [.. Connection(), "-T", "template0", "--", database], Environment(), ct).ConfigureAwait(false);
+        var created = await ProcessRunner.RunAsync(createdb, [.. Connection(), "-T", "template0", "--", database], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (created.ExitCode != 0 && !created.Stderr.Contains("already exists", StringComparison.Ordinal))
             throw new SourceException($"cannot create database \"{database}\": {Explain("createdb", created.ExitCode, created.Stderr).Message}");
     }
@@ -182,12 +182,12 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     private async Task<byte[]> DumpRolesAsync(string pgDumpAll, CancellationToken ct)
     {
         string[] args = ["--globals-only", .. Connection(), "-l", settings.Database];
-        var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode == 0) return result.Stdout;
         if (!IsPermissionProblem(result.Stderr)) throw await ExplainDumpAllAsync(result, ct).ConfigureAwait(false);
 
         // Role passwords live in pg_authid, which only a superuser reads; without them pg_dumpall uses pg_roles.
-        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct).ConfigureAwait(false);
+        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (withoutPasswords.ExitCode == 0)
         {
             var note = Encoding.UTF8.GetBytes(
@@ -210,7 +210,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         if (failed.Stderr.Contains("could not connect", StringComparison.Ordinal) && File.Exists(psql))
         {
             var probe = await ProcessRunner.RunAsync(psql,
-                ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+                ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
             if (probe.ExitCode != 0) return Explain("psql", probe.ExitCode, probe.Stderr);
         }
         return Explain("pg_dumpall", failed.ExitCode, failed.Stderr);
@@ -233,6 +233,15 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     /// <summary>A database name as a connection string, so a name containing "=" is not taken for one.</summary>
     private static string ConnInfo(string database)
         => $"dbname='{database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+
+    /// <summary>
+    /// What the tools keep from Coffre's environment besides the minimal set: libpq's own variables (PGSSLMODE,
+    /// PGSERVICE...), an inherited PGPASSWORD or PGPASSFILE only when the configuration gives no password.
+    /// </summary>
+    private ChildEnvironment Inherited => settings.Password is null ? LibPq : LibPqWithoutPassword;
+
+    private static readonly ChildEnvironment LibPq = new(["PG*"]);
+    private static readonly ChildEnvironment LibPqWithoutPassword = new(["PG*"], except: ["PGPASSWORD", "PGPASSFILE"]);
 
     private List<KeyValuePair<string, string?>> Environment()
     {
