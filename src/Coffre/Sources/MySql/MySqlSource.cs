@@ -142,8 +142,15 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
 
         // DEFINER clauses are dropped on the way (DefinerStrippingStream): objects belong to the restoring user, as with
         // pg_restore --no-owner. The client stops at the first failing statement (batch mode without --force) and exits 1.
+        // The dump is untrusted input (an archive, a snapshot anyone with the repository key may have written): it must
+        // not reach the client's own commands (\! and system run a shell, \. and source read files, tee writes one) nor
+        // read local files (LOAD DATA LOCAL INFILE sends any file Coffre can read to the server). --binary-mode turns
+        // off every client command but charset and delimiter for piped input (MySQL >= 5.6.3, every MariaDB),
+        // --sandbox (MariaDB >= 10.5.25, 10.6.18, 10.11.8, 11.x) refuses them too, --local-infile=0 forbids LOCAL.
         var result = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--default-character-set=utf8mb4", $"--database={database}"],
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--binary-mode", "--local-infile=0",
+             .. await HasSandboxAsync(client, ct).ConfigureAwait(false) ? ["--sandbox"] : Array.Empty<string>(),
+             "--default-character-set=utf8mb4", $"--database={database}"],
             Environment(), ct, stdin: new DefinerStrippingStream(dump), inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
@@ -195,6 +202,18 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
     private List<KeyValuePair<string, string?>> Environment()
         => settings.Password is null ? [] : [new("MYSQL_PWD", null)]; // the option file wins, nothing inherited competes
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SandboxSupport = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the client knows <c>--sandbox</c> (MariaDB's; Oracle's mysql has none): its help lists it.</summary>
+    private static async Task<bool> HasSandboxAsync(string client, CancellationToken ct)
+    {
+        if (SandboxSupport.TryGetValue(client, out var known)) return known;
+        var help = await ProcessRunner.RunAsync(client, ["--no-defaults", "--help"], [], ct).ConfigureAwait(false);
+        var has = help.ExitCode == 0 && help.StdoutText.Contains("--sandbox", StringComparison.Ordinal);
+        SandboxSupport[client] = has;
+        return has;
+    }
+
     private string Client() => FindTool(["mariadb", "mysql"], "the mysql client", "mariadb-client or mysql-client");
 
     private async Task<(string Path, bool IsMariaDb)> DumpToolAsync(CancellationToken ct)
@@ -235,6 +254,10 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         if (deniedDb.Success)
             return new($"database \"{deniedDb.Groups["db"].Value}\" does not exist or user {deniedDb.Groups["user"].Value} has no rights on it");
 
+        var command = ClientCommand().Match(stderr);
+        if (command.Success)
+            return new($"the dump holds a {tool} client command at line {command.Groups["line"].Value}, not SQL "
+                + $"({command.Groups["what"].Value.TrimEnd('.')}): Coffre never runs those (they can start programs or read files); the dump was not made by mariadb-dump/mysqldump or was altered");
         var lines = stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
         var first = lines.FirstOrDefault(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.FirstOrDefault();
         return new(first is null ? $"{tool} failed with exit code {exitCode}" : $"{tool} failed: {first}");
@@ -259,6 +282,10 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
 
     [GeneratedRegex("Access denied for user '(?<user>[^']*)'@'[^']*' to database '(?<db>[^']*)'")]
     private static partial Regex AccessDeniedToDatabase();
+
+    /// <summary>What the client says of a client command in binary mode (<c>Unknown command '\!'.</c>) or in the sandbox.</summary>
+    [GeneratedRegex(@"ERROR at line (?<line>\d+): (?<what>Unknown command '\\.'\.?|Not allowed in the sandbox mode)")]
+    private static partial Regex ClientCommand();
 
     [GeneratedRegex("Unknown database '(?<db>[^']*)'")]
     private static partial Regex UnknownDatabase();
