@@ -15,7 +15,10 @@ public static class SourceFactory
         return db.Engine switch
         {
             DatabaseEngines.PostgreSql => new PostgreSqlSource(new PostgreSqlSettings(name, db.Host ?? "127.0.0.1",
-                db.Port ?? 5432, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)),
+                db.Port ?? 5432, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)
+            {
+                AllowPrivilegedRestore = db.AllowPrivilegedRestore ?? false,
+            }),
             DatabaseEngines.MySql => new MySqlSource(new MySqlSettings(name, db.Host ?? "127.0.0.1",
                 db.Port ?? 3306, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)),
             DatabaseEngines.Sqlite => new SqliteSource(name, db.Path!, stagingFolder),

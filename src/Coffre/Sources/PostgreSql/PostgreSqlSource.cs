@@ -71,6 +71,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var database = targetDatabase ?? settings.Database;
         var pgRestore = Tool("pg_restore");
         await EnsureDatabaseAsync(database, ct).ConfigureAwait(false);
+        if (!settings.AllowPrivilegedRestore) await RefusePrivilegedRoleAsync(database, ct).ConfigureAwait(false);
         await EmptyAsync(database, ct).ConfigureAwait(false);
 
         // The database is empty now, so it ends up holding exactly what the dump holds: objects created after the
@@ -98,6 +99,44 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var first = Explain("pg_restore", result.ExitCode, serious[0]).Message;
         var more = serious.Count > 1 ? $" (and {serious.Count - 1} more error{(serious.Count > 2 ? "s" : "")})" : "";
         throw new SourceException($"restore into database \"{database}\" failed: {first}{more}");
+    }
+
+    /// <summary>
+    /// A dump is untrusted input (an archive, a snapshot anyone with the repository key may have written) and
+    /// pg_restore runs whatever SQL it holds with the powers of the restoring role. With a superuser's, that SQL can run
+    /// programs on the database server (<c>COPY ... FROM/TO PROGRAM</c>, functions in untrusted languages such as
+    /// plpython3u or C), read and write its files, <c>ALTER SYSTEM</c> and create roles. So a restore refuses, before
+    /// anything is changed, a role that has such powers: a superuser, a member of pg_execute_server_program,
+    /// pg_write_server_files or pg_read_server_files, or (before PostgreSQL 16, where CREATEROLE may grant itself those
+    /// roles) a role with CREATEROLE; unless the configuration says to trust the dumps (allowPrivilegedRestore).
+    /// </summary>
+    private async Task RefusePrivilegedRoleAsync(string database, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT coalesce(string_agg(power, '; ' ORDER BY rank), '') FROM (
+              SELECT 0 AS rank, 'is a superuser' AS power FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper
+              UNION ALL
+              SELECT 1, 'is a member of ' || rolname FROM pg_catalog.pg_roles
+               WHERE rolname IN ('pg_execute_server_program', 'pg_write_server_files', 'pg_read_server_files')
+                 AND pg_catalog.pg_has_role(current_user, oid, 'MEMBER')
+                 AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+              UNION ALL
+              SELECT 2, 'has CREATEROLE (which lets it grant itself pg_execute_server_program before PostgreSQL 16)'
+                FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolcreaterole AND NOT rolsuper
+                 AND pg_catalog.current_setting('server_version_num')::int < 160000
+            ) AS powers
+            """;
+        var result = await ProcessRunner.RunAsync(Tool("psql"),
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SourceException($"cannot check the powers of user {settings.User} before the restore: {Explain("psql", result.ExitCode, result.Stderr).Message}");
+        var powers = result.StdoutText.Trim();
+        if (powers.Length == 0) return;
+        throw new SourceException(
+            $"restore into database \"{database}\" refused: user {settings.User} {powers}, and a dump restored with those powers can run "
+            + "programs on the database server (COPY ... PROGRAM, untrusted languages) and change the server itself. Restore as the "
+            + $"application's own role (databases[].user), or set databases[].allowPrivilegedRestore to true for \"{settings.Name}\" "
+            + "if every dump that may be restored is trusted");
     }
 
     /// <summary>
