@@ -94,7 +94,11 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
             .Where(l => l.StartsWith("pg_restore: error:", StringComparison.Ordinal))
             .ToList();
         var serious = errors.Where(e => !IsIgnorableRestoreError(e)).ToList();
-        if (errors.Count > 0 && serious.Count == 0) return;
+        // Cut error output may hide errors past the cut: then the restore is not known to be complete.
+        if (errors.Count > 0 && serious.Count == 0 && !result.StderrCut) return;
+        if (serious.Count == 0 && result.StderrCut)
+            throw new SourceException($"restore into database \"{database}\" failed: pg_restore reported more errors than Coffre keeps "
+                + $"({ToolProcess.MaxStderrChars / 1024} KiB of error output), so the restore cannot be known complete");
         if (serious.Count == 0) throw Explain("pg_restore", result.ExitCode, result.Stderr);
         var first = Explain("pg_restore", result.ExitCode, serious[0]).Message;
         var more = serious.Count > 1 ? $" (and {serious.Count - 1} more error{(serious.Count > 2 ? "s" : "")})" : "";
