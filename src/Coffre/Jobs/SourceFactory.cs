@@ -25,7 +25,10 @@ public static class SourceFactory
                 AllowPrivilegedRestore = db.AllowPrivilegedRestore ?? false,
             }),
             DatabaseEngines.MySql => new MySqlSource(new MySqlSettings(name, db.Host ?? "127.0.0.1",
-                db.Port ?? 3306, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)),
+                db.Port ?? 3306, db.Database!, db.User!, Password(db, environment), db.BinDirectory ?? DefaultBinDirectory)
+            {
+                AllowPrivilegedRestore = db.AllowPrivilegedRestore ?? false,
+            }),
             DatabaseEngines.Sqlite => Sqlite(name, db.Path!, repositoryStagingFolder),
             _ => throw new CoffreException($"database {name}: unknown engine \"{db.Engine}\" (use postgresql, mysql or sqlite)"),
         };

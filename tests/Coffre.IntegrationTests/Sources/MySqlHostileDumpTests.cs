@@ -3,6 +3,7 @@ using Coffre.IntegrationTests.Infrastructure;
 using Coffre.Sources;
 using Coffre.Sources.MySql;
 using static Coffre.IntegrationTests.Sources.TestServers;
+using Runner = Coffre.IntegrationTests.Infrastructure.ProcessRunner;
 
 namespace Coffre.IntegrationTests.Sources;
 
@@ -126,6 +127,46 @@ public sealed class MySqlHostileDumpTests
         finally
         {
             DropMyDatabase(db);
+        }
+    }
+    /// <summary>Runs SQL as root through the private server's socket.</summary>
+    private static void AsRoot(string sql)
+    {
+        var r = Runner.Run(Client, ["--no-defaults", $"--socket={My("ROOT_SOCKET")}", "-u", "root", "--batch", "-e", sql],
+            new Dictionary<string, string?> { ["LC_ALL"] = "C.UTF-8" }, TimeSpan.FromMinutes(1));
+        Assert.True(r.ExitCode == 0, r.Describe());
+    }
+
+    [MySqlFact]
+    public async Task A_user_with_the_FILE_privilege_is_refused_before_anything_changes()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"coffre-my-pwned-{Guid.NewGuid():N}");
+        var user = "coffre_file_" + Guid.NewGuid().ToString("N")[..8];
+        var db = NewDatabaseName();
+        Mariadb(null, $"CREATE DATABASE `{db}`");
+        Mariadb(db, "CREATE TABLE kept (x INT); INSERT INTO kept VALUES (42)");
+        AsRoot($"CREATE USER '{user}'@'127.0.0.1' IDENTIFIED BY 'pw-{user}'; GRANT ALL ON `coffre%`.* TO '{user}'@'127.0.0.1'; GRANT FILE ON *.* TO '{user}'@'127.0.0.1'");
+        try
+        {
+            var settings = MySettings(db) with { User = user, Password = $"pw-{user}" };
+            var payload = $"SELECT 'written by the dump' INTO OUTFILE '{marker}';";
+            var e = await Assert.ThrowsAsync<SourceException>(() => new MySqlSource(settings).RestoreAsync(Dump(payload), null, Ct));
+            Assert.Equal($"restore into database \"{db}\" refused: user {user} has the global FILE privilege, and a dump restored "
+                + "with it can write and read files on the database server or change the server itself. Restore as a user with rights on the "
+                + "application's database only, or set databases[].allowPrivilegedRestore to true for \"shop\" if every dump that may "
+                + "be restored is trusted", e.Message);
+            Assert.False(File.Exists(marker));
+            Assert.Equal("42", Mariadb(db, "SELECT x FROM kept").StdOut.Trim());
+
+            // What the refusal prevents: trusted, the same dump writes a file on the server's machine.
+            await new MySqlSource(settings with { AllowPrivilegedRestore = true }).RestoreAsync(Dump(payload), null, Ct);
+            Assert.True(File.Exists(marker), "the payload did not run: this test proves nothing");
+        }
+        finally
+        {
+            AsRoot($"DROP USER IF EXISTS '{user}'@'127.0.0.1'");
+            DropMyDatabase(db);
+            File.Delete(marker);
         }
     }
 }

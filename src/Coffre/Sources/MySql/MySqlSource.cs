@@ -138,6 +138,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
                 throw new SourceException($"cannot create database \"{database}\": {Explain(name, create.ExitCode, create.Stderr, database).Message}");
         }
 
+        if (!settings.AllowPrivilegedRestore) await RefusePrivilegedUserAsync(client, options, database, ct).ConfigureAwait(false);
         await EmptyAsync(client, options, database, quoted, ct).ConfigureAwait(false);
 
         // DEFINER clauses are dropped on the way (DefinerStrippingStream): objects belong to the restoring user, as with
@@ -154,6 +155,33 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
             Environment(), ct, stdin: new DefinerStrippingStream(dump), inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
+    }
+
+    /// <summary>
+    /// The SQL of a dump runs with the restoring user's privileges. With the global FILE privilege it can write and
+    /// read files on the database server (<c>SELECT ... INTO OUTFILE/DUMPFILE</c>, <c>LOAD_FILE</c>, <c>LOAD DATA
+    /// INFILE</c>), with SUPER change the server (<c>SET GLOBAL</c>, replication, logs): a restore refuses such a user
+    /// before anything is changed, unless the configuration trusts the dumps (allowPrivilegedRestore).
+    /// </summary>
+    private async Task RefusePrivilegedUserAsync(string client, MySqlOptionFile? options, string database, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT COALESCE(GROUP_CONCAT(DISTINCT PRIVILEGE_TYPE ORDER BY PRIVILEGE_TYPE SEPARATOR ' and '), '-')
+              FROM information_schema.USER_PRIVILEGES
+             WHERE PRIVILEGE_TYPE IN ('FILE', 'SUPER')
+               AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+            """;
+        var result = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SourceException($"cannot check the privileges of user {settings.User} before the restore: {Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, database).Message}");
+        var privileges = result.StdoutText.Trim();
+        if (privileges is "-" or "") return;
+        throw new SourceException(
+            $"restore into database \"{database}\" refused: user {settings.User} has the global {privileges} privilege, and a dump restored "
+            + "with it can write and read files on the database server or change the server itself. Restore as a user with rights on the "
+            + $"application's database only, or set databases[].allowPrivilegedRestore to true for \"{settings.Name}\" if every dump that may "
+            + "be restored is trusted");
     }
 
     /// <summary>
