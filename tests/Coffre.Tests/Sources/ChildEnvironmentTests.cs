@@ -123,3 +123,27 @@ public sealed class ChildEnvironmentTests : IDisposable
         Assert.True(ChildEnvironment.PasswordCommand.Keeps("GNUPGHOME"));
     }
 }
+
+/// <summary>Measured alone (allocations are counted process-wide).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "measured alone";
+}
+
+[Collection(AloneCollection.Name)]
+public sealed class PasswordCommandOutputTests
+{
+    /// <summary>A password command printing without end (64 MB on each output) cannot fill memory.</summary>
+    [Fact]
+    public void A_password_commands_endless_output_is_kept_bounded()
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var password = PasswordSource.Resolve(new RepositorySection
+        {
+            PasswordCommand = "echo first-line; head -c 64000000 /dev/zero | tr '\\0' x; head -c 64000000 /dev/zero >&2",
+        });
+        Assert.Equal("first-line", Encoding.UTF8.GetString(password));
+        Assert.InRange(GC.GetTotalAllocatedBytes(precise: true) - before, 0, 16L << 20);
+    }
+}
