@@ -86,6 +86,12 @@ public sealed class DatabaseSection : IPasswordSource
     /// </summary>
     public string? BinDirectory { get; set; }
 
+    /// <summary>
+    /// postgresql, mysql: let a restore (and a drill) run as a user with powers over the server (a superuser; MySQL's
+    /// FILE or SUPER). Default false: refused, since a hostile dump would run programs or touch files on the server.
+    /// </summary>
+    public bool? AllowPrivilegedRestore { get; set; }
+
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }
 

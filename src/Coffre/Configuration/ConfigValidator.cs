@@ -101,7 +101,7 @@ public static partial class ConfigValidator
             {
                 ("host", db.Host is not null), ("port", db.Port is not null), ("database", db.Database is not null), ("user", db.User is not null),
                 ("passwordEnv", db.PasswordEnv is not null), ("passwordFile", db.PasswordFile is not null), ("passwordCommand", db.PasswordCommand is not null),
-                ("binDirectory", db.BinDirectory is not null),
+                ("binDirectory", db.BinDirectory is not null), ("allowPrivilegedRestore", db.AllowPrivilegedRestore is not null),
             })
                 if (set) error($"{key}.{field}", $"\"{field}\" is not used by sqlite databases (only \"path\")");
         }

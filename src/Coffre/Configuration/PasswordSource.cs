@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Text;
+using Coffre.Sources;
 
 namespace Coffre.Configuration;
 
 /// <summary>
 /// Obtains a password from the source a section names: an environment variable, a private file (first line), or a
 /// command run with <c>/bin/sh -c</c> (first line of its output). The password never appears in a message: errors
-/// name the variable, file or command, and quote the command's error output, never its standard output.
+/// name the variable, file or command, and quote the command's error output, never its standard output. A command
+/// runs with the environment of <see cref="ChildEnvironment.PasswordCommand"/>, not Coffre's whole one (which holds
+/// the other passwords).
 /// </summary>
 public static class PasswordSource
 {
@@ -82,30 +85,48 @@ public static class PasswordSource
         };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(command);
+        ChildEnvironment.PasswordCommand.ApplyTo(psi);
         using var p = new Process { StartInfo = psi };
         try { p.Start(); }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException)
         {
             throw new CoffreException($"{what}: cannot run the password command ({command}): {e.Message}", e);
         }
-        using var output = new MemoryStream();
-        var copy = p.StandardOutput.BaseStream.CopyToAsync(output);
-        var stderr = p.StandardError.ReadToEndAsync();
+        // Both outputs are read to their end (no pipe stall) but only their start is kept: a command that prints
+        // without end cannot fill memory.
+        var copy = ReadStartAsync(p.StandardOutput.BaseStream, MaxOutput);
+        var stderr = ReadStartAsync(p.StandardError.BaseStream, MaxOutput);
         if (!p.WaitForExit(CommandTimeout))
         {
             try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             throw new CoffreException($"{what}: the password command ({command}) did not finish within {CommandTimeout.TotalSeconds:0} s");
         }
-        copy.GetAwaiter().GetResult();
-        var err = stderr.GetAwaiter().GetResult().Trim();
+        var output = copy.GetAwaiter().GetResult();
+        var err = Encoding.UTF8.GetString(stderr.GetAwaiter().GetResult()).Trim();
         if (err.Length > 500) err = err[..500] + "...";
         var said = err.Length > 0 ? $": {err.ReplaceLineEndings(" ")}" : "";
         if (p.ExitCode != 0)
             throw new CoffreException($"{what}: the password command ({command}) failed with exit code {p.ExitCode}{said}");
-        var line = FirstLine(output.ToArray());
+        var line = FirstLine(output);
         if (line.Length == 0)
             throw new CoffreException($"{what}: the password command ({command}) printed no password{said}");
         return line;
+    }
+
+    /// <summary>How much of a password command's output (each of stdout and stderr) is kept.</summary>
+    internal const int MaxOutput = 64 * 1024;
+
+    private static async Task<byte[]> ReadStartAsync(Stream stream, int max)
+    {
+        var kept = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            var room = (int)Math.Min(n, max - kept.Length);
+            if (room > 0) kept.Write(buffer, 0, room);
+        }
+        return kept.ToArray();
     }
 
     /// <summary>The first line (a trailing <c>\r</c> dropped), like restic's password files.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 
 namespace Coffre.Sources;
@@ -6,7 +7,8 @@ namespace Coffre.Sources;
 /// <summary>
 /// Runs the database tools (pg_dump, psql, mariadb-dump, ...) for the sources: always by absolute path (a bare name
 /// could start a file of the same name next to our own executable), binary stdin/stdout through the
-/// <c>BaseStream</c>s, stderr drained concurrently (no pipe deadlock), secrets only through the environment.
+/// <c>BaseStream</c>s, stderr drained concurrently (no pipe deadlock) and kept bounded, secrets only through the
+/// environment. A child gets a minimal environment (<see cref="ChildEnvironment"/>), never Coffre's whole one.
 /// </summary>
 internal static class ProcessRunner
 {
@@ -18,7 +20,9 @@ internal static class ProcessRunner
     ];
 
     /// <summary>Starts <paramref name="path"/>; stdout and stdin are left to the caller, stderr is collected.</summary>
-    public static ToolProcess Start(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment, bool writeStdin = false)
+    /// <param name="inherit">What the child keeps from Coffre's environment (default: <see cref="ChildEnvironment.Tool"/>).</param>
+    public static ToolProcess Start(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment, bool writeStdin = false,
+        ChildEnvironment? inherit = null)
     {
         var info = new ProcessStartInfo(path)
         {
@@ -30,11 +34,7 @@ internal static class ProcessRunner
             WorkingDirectory = Path.GetTempPath(),
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
-        foreach (var (key, value) in BaseEnvironment.Concat(environment))
-        {
-            if (value is null) info.Environment.Remove(key);
-            else info.Environment[key] = value;
-        }
+        (inherit ?? ChildEnvironment.Tool).ApplyTo(info, BaseEnvironment.Concat(environment));
         Process process;
         try
         {
@@ -49,9 +49,9 @@ internal static class ProcessRunner
 
     /// <summary>Runs a tool to its end, feeding it <paramref name="stdin"/> when given; returns stdout as bytes.</summary>
     public static async Task<ToolResult> RunAsync(string path, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string?>> environment,
-        CancellationToken ct, Stream? stdin = null)
+        CancellationToken ct, Stream? stdin = null, ChildEnvironment? inherit = null)
     {
-        await using var tool = Start(path, arguments, environment, writeStdin: stdin is not null);
+        await using var tool = Start(path, arguments, environment, writeStdin: stdin is not null, inherit);
         var output = new MemoryStream();
         var readOut = tool.StandardOutput.CopyToAsync(output, ct);
         Exception? writeError = null;
@@ -76,13 +76,16 @@ internal static class ProcessRunner
         var (exitCode, stderr) = await tool.WaitAsync(ct).ConfigureAwait(false);
         if (writeError is not null && exitCode == 0)
             throw new SourceException($"{tool.Name} stopped reading its input: {writeError.Message}", writeError);
-        return new ToolResult(exitCode, output.ToArray(), stderr);
+        return new ToolResult(exitCode, output.ToArray(), stderr) { StderrCut = tool.StderrCut };
     }
 }
 
 /// <summary>A finished tool run.</summary>
 internal sealed record ToolResult(int ExitCode, byte[] Stdout, string Stderr)
 {
+    /// <summary>Whether the error output went past <see cref="ToolProcess.MaxStderrChars"/>: the end of it was dropped.</summary>
+    public bool StderrCut { get; init; }
+
     public string StdoutText => Encoding.UTF8.GetString(Stdout);
 }
 
@@ -97,15 +100,59 @@ internal sealed class ToolProcess : IAsyncDisposable
     {
         _process = process;
         Name = name;
-        _stderr = process.StandardError.ReadToEndAsync();
+        _stderr = ReadBoundedAsync(process.StandardError);
         if (!writeStdin) process.StandardInput.Close(); // no input: a prompt fails at once instead of hanging
     }
 
+    /// <summary>
+    /// How much of a tool's error output is kept. A hostile dump can make a tool print without end (pg_restore prints
+    /// every failing statement whole, "Command was: ..."), so stderr is read to its end but kept bounded: lines cut at
+    /// <see cref="MaxLineChars"/>, the whole at <see cref="MaxStderrChars"/>.
+    /// </summary>
+    public const int MaxStderrChars = 256 * 1024;
+
+    /// <inheritdoc cref="MaxStderrChars"/>
+    public const int MaxLineChars = 2048;
+
     public string Name { get; }
+
+    /// <summary>Whether stderr went past <see cref="MaxStderrChars"/> (known once it ended).</summary>
+    public bool StderrCut { get; private set; }
+
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public Stream StandardOutput => _process.StandardOutput.BaseStream;
     public Stream StandardInput => _process.StandardInput.BaseStream;
+
+    private async Task<string> ReadBoundedAsync(StreamReader reader)
+    {
+        var kept = new StringBuilder();
+        var buffer = new char[8192];
+        var line = 0;
+        long dropped = 0;
+        int n;
+        while ((n = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var c = buffer[i];
+                if (c == '\n') line = 0;
+                else if (++line > MaxLineChars)
+                {
+                    if (line == MaxLineChars + 1 && kept.Length < MaxStderrChars) kept.Append(" [...]");
+                    continue;
+                }
+                if (kept.Length >= MaxStderrChars) dropped++;
+                else kept.Append(c);
+            }
+        }
+        if (dropped > 0)
+        {
+            StderrCut = true;
+            kept.Append(CultureInfo.InvariantCulture, $"\n[{dropped} more characters of error output not kept]");
+        }
+        return kept.ToString();
+    }
 
     public void CloseStandardInput()
     {

@@ -277,21 +277,15 @@ public sealed class PostgreSqlSourceTests
             "cat >/dev/null\n" +
             "echo 'pg_restore: error: could not execute query: ERROR:  must be owner of extension plpgsql' >&2\n" +
             "echo \"Command was: COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';\" >&2\n" +
-            "[ -n \"$FAKE_SERIOUS\" ] && echo 'pg_restore: error: could not execute query: ERROR:  relation \"shop.items\" does not exist' >&2\n" +
+            $"[ -e '{bin.Path}/serious' ] && echo 'pg_restore: error: could not execute query: ERROR:  relation \"shop.items\" does not exist' >&2\n" +
             "echo 'pg_restore: warning: errors ignored on restore: 1' >&2\nexit 1");
         var source = new PostgreSqlSource(new PostgreSqlSettings("main", "127.0.0.1", 1, "shop", "app", null, bin.Path));
         await source.RestoreAsync(new MemoryStream([1, 2, 3]), null, Ct); // only the harmless error: success
 
-        Environment.SetEnvironmentVariable("FAKE_SERIOUS", "1");
-        try
-        {
-            var e = await Assert.ThrowsAsync<SourceException>(() => source.RestoreAsync(new MemoryStream([1, 2, 3]), null, Ct));
-            Assert.Equal("restore into database \"shop\" failed: pg_restore failed: could not execute query: relation \"shop.items\" does not exist", e.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("FAKE_SERIOUS", null);
-        }
+        // (A flag file, not a variable: the tools get a minimal environment.)
+        File.WriteAllText(Path.Combine(bin.Path, "serious"), "");
+        var e = await Assert.ThrowsAsync<SourceException>(() => source.RestoreAsync(new MemoryStream([1, 2, 3]), null, Ct));
+        Assert.Equal("restore into database \"shop\" failed: pg_restore failed: could not execute query: relation \"shop.items\" does not exist", e.Message);
     }
 
     [Fact]

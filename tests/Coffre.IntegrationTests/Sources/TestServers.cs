@@ -169,3 +169,25 @@ public sealed class MySqlFactAttribute : FactAttribute
             Skip = "needs the private MariaDB that ./test.sh starts (COFFRE_TEST_MYSQL_* not set; CI=true makes this a failure)";
     }
 }
+
+/// <summary>A theory that needs the private MariaDB (see <see cref="MySqlFactAttribute"/>).</summary>
+public sealed class MySqlTheoryAttribute : TheoryAttribute
+{
+    public MySqlTheoryAttribute()
+    {
+        if (TestServers.InCi) return;
+        if (TestServers.Env("COFFRE_TEST_MYSQL_PORT") is null)
+            Skip = "needs the private MariaDB that ./test.sh starts (COFFRE_TEST_MYSQL_* not set; CI=true makes this a failure)";
+    }
+}
+
+/// <summary>A theory that needs the private PostgreSQL (see <see cref="PostgreSqlFactAttribute"/>).</summary>
+public sealed class PostgreSqlTheoryAttribute : TheoryAttribute
+{
+    public PostgreSqlTheoryAttribute()
+    {
+        if (TestServers.InCi) return;
+        if (TestServers.Env("COFFRE_TEST_PG_PORT") is null)
+            Skip = "needs the private PostgreSQL that ./test.sh starts (COFFRE_TEST_PG_* not set; CI=true makes this a failure)";
+    }
+}

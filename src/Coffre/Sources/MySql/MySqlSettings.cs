@@ -10,7 +10,13 @@ namespace Coffre.Sources.MySql;
 /// </summary>
 public sealed record MySqlSettings(string Name, string Host, int Port, string Database, string User, string? Password, string BinDirectory = "/usr/bin")
 {
+    /// <summary>
+    /// Whether a restore may run as a user with the global FILE or SUPER privilege: false refuses it, since a hostile
+    /// dump would run with it (<c>databases[].allowPrivilegedRestore</c>).
+    /// </summary>
+    public bool AllowPrivilegedRestore { get; init; }
+
     /// <summary>Never prints the password.</summary>
     public override string ToString()
-        => $"MySqlSettings {{ Name = {Name}, Host = {Host}, Port = {Port}, Database = {Database}, User = {User}, Password = {(Password is null ? "(none)" : "***")}, BinDirectory = {BinDirectory} }}";
+        => $"MySqlSettings {{ Name = {Name}, Host = {Host}, Port = {Port}, Database = {Database}, User = {User}, Password = {(Password is null ? "(none)" : "***")}, BinDirectory = {BinDirectory}, AllowPrivilegedRestore = {AllowPrivilegedRestore} }}";
 }

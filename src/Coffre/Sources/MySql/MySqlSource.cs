@@ -46,7 +46,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         using var options = Options();
         var result = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", $"--database={settings.Database}", "-e", DescribeSql],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, settings.Database);
 
         var lines = result.StdoutText.Split('\n');
@@ -85,7 +85,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
                 .. isMariaDb ? Array.Empty<string>() : ["--set-gtid-purged=OFF"], // Oracle's mysqldump only
                 settings.Database,
             ];
-            var tool = ProcessRunner.Start(dump, args, Environment());
+            var tool = ProcessRunner.Start(dump, args, Environment(), inherit: Inherited);
             return new ProcessDumpStream(tool, (exit, stderr) => Explain(Path.GetFileName(dump), exit, stderr, settings.Database), cleanup: options);
         }
         catch
@@ -100,7 +100,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var client = Client();
         using var options = Options();
         var probe = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={settings.Database}", "-e", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={settings.Database}", "-e", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return true;
         if (probe.Stderr.Contains("ERROR 1049", StringComparison.Ordinal)) return false; // Unknown database
         throw Explain(Path.GetFileName(client), probe.ExitCode, probe.Stderr, settings.Database);
@@ -112,7 +112,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         using var options = Options();
         var quoted = "`" + settings.Database.Replace("`", "``", StringComparison.Ordinal) + "`";
         var result = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", $"DROP DATABASE IF EXISTS {quoted}"], Environment(), ct).ConfigureAwait(false);
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", $"DROP DATABASE IF EXISTS {quoted}"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, settings.Database);
     }
 
@@ -128,25 +128,60 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var quoted = "`" + database.Replace("`", "``", StringComparison.Ordinal) + "`";
         var create = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e", $"CREATE DATABASE IF NOT EXISTS {quoted}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (create.ExitCode != 0)
         {
             // A user without the CREATE privilege may still restore into a database that exists.
             var probe = await ProcessRunner.RunAsync(client,
-                [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={database}", "-e", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+                [.. Leading(options), .. Connection(), ClientTimeout, "--batch", $"--database={database}", "-e", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
             if (probe.ExitCode != 0)
                 throw new SourceException($"cannot create database \"{database}\": {Explain(name, create.ExitCode, create.Stderr, database).Message}");
         }
 
+        if (!settings.AllowPrivilegedRestore) await RefusePrivilegedUserAsync(client, options, database, ct).ConfigureAwait(false);
         await EmptyAsync(client, options, database, quoted, ct).ConfigureAwait(false);
 
         // DEFINER clauses are dropped on the way (DefinerStrippingStream): objects belong to the restoring user, as with
         // pg_restore --no-owner. The client stops at the first failing statement (batch mode without --force) and exits 1.
+        // The dump is untrusted input (an archive, a snapshot anyone with the repository key may have written): it must
+        // not reach the client's own commands (\! and system run a shell, \. and source read files, tee writes one) nor
+        // read local files (LOAD DATA LOCAL INFILE sends any file Coffre can read to the server). --binary-mode turns
+        // off every client command but charset and delimiter for piped input (MySQL >= 5.6.3, every MariaDB),
+        // --sandbox (MariaDB >= 10.5.25, 10.6.18, 10.11.8, 11.x) refuses them too, --local-infile=0 forbids LOCAL.
         var result = await ProcessRunner.RunAsync(client,
-            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--default-character-set=utf8mb4", $"--database={database}"],
-            Environment(), ct, stdin: new DefinerStrippingStream(dump)).ConfigureAwait(false);
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--binary-mode", "--local-infile=0",
+             .. await HasSandboxAsync(client, ct).ConfigureAwait(false) ? ["--sandbox"] : Array.Empty<string>(),
+             "--default-character-set=utf8mb4", $"--database={database}"],
+            Environment(), ct, stdin: new DefinerStrippingStream(dump), inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"restore into database \"{database}\" failed: {Explain(name, result.ExitCode, result.Stderr, database).Message}");
+    }
+
+    /// <summary>
+    /// The SQL of a dump runs with the restoring user's privileges. With the global FILE privilege it can write and
+    /// read files on the database server (<c>SELECT ... INTO OUTFILE/DUMPFILE</c>, <c>LOAD_FILE</c>, <c>LOAD DATA
+    /// INFILE</c>), with SUPER change the server (<c>SET GLOBAL</c>, replication, logs): a restore refuses such a user
+    /// before anything is changed, unless the configuration trusts the dumps (allowPrivilegedRestore).
+    /// </summary>
+    private async Task RefusePrivilegedUserAsync(string client, MySqlOptionFile? options, string database, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT COALESCE(GROUP_CONCAT(DISTINCT PRIVILEGE_TYPE ORDER BY PRIVILEGE_TYPE SEPARATOR ' and '), '-')
+              FROM information_schema.USER_PRIVILEGES
+             WHERE PRIVILEGE_TYPE IN ('FILE', 'SUPER')
+               AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')
+            """;
+        var result = await ProcessRunner.RunAsync(client,
+            [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SourceException($"cannot check the privileges of user {settings.User} before the restore: {Explain(Path.GetFileName(client), result.ExitCode, result.Stderr, database).Message}");
+        var privileges = result.StdoutText.Trim();
+        if (privileges is "-" or "") return;
+        throw new SourceException(
+            $"restore into database \"{database}\" refused: user {settings.User} has the global {privileges} privilege, and a dump restored "
+            + "with it can write and read files on the database server or change the server itself. Restore as a user with rights on the "
+            + $"application's database only, or set databases[].allowPrivilegedRestore to true for \"{settings.Name}\" if every dump that may "
+            + "be restored is trusted");
     }
 
     /// <summary>
@@ -160,14 +195,14 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         var charset = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "--skip-column-names", "-e",
              $"SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = {literal}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         var fields = charset.StdoutText.Trim().Split('\t');
         if (charset.ExitCode != 0 || fields.Length != 2)
             throw new SourceException($"cannot read the character set of database \"{database}\": {Explain(Path.GetFileName(client), charset.ExitCode, charset.Stderr, database).Message}");
         var recreate = await ProcessRunner.RunAsync(client,
             [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e",
              $"DROP DATABASE {quoted}; CREATE DATABASE {quoted} CHARACTER SET {fields[0]} COLLATE {fields[1]}"],
-            Environment(), ct).ConfigureAwait(false);
+            Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (recreate.ExitCode != 0)
             throw new SourceException($"cannot empty database \"{database}\" before the restore (the user needs the DROP and CREATE privileges on it): {Explain(Path.GetFileName(client), recreate.ExitCode, recreate.Stderr, database).Message}");
     }
@@ -183,8 +218,29 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
     /// <summary>The client gives up on an unreachable server after 15 s (mariadb-dump has no such option).</summary>
     private const string ClientTimeout = "--connect-timeout=15";
 
+    /// <summary>
+    /// What the tools keep from Coffre's environment besides the minimal set: the client's own MYSQL_* variables,
+    /// an inherited MYSQL_PWD only when the configuration gives no password.
+    /// </summary>
+    private ChildEnvironment Inherited => settings.Password is null ? ClientVariables : ClientVariablesWithoutPassword;
+
+    private static readonly ChildEnvironment ClientVariables = new(["MYSQL_*"]);
+    private static readonly ChildEnvironment ClientVariablesWithoutPassword = new(["MYSQL_*"], except: ["MYSQL_PWD"]);
+
     private List<KeyValuePair<string, string?>> Environment()
         => settings.Password is null ? [] : [new("MYSQL_PWD", null)]; // the option file wins, nothing inherited competes
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> SandboxSupport = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the client knows <c>--sandbox</c> (MariaDB's; Oracle's mysql has none): its help lists it.</summary>
+    private static async Task<bool> HasSandboxAsync(string client, CancellationToken ct)
+    {
+        if (SandboxSupport.TryGetValue(client, out var known)) return known;
+        var help = await ProcessRunner.RunAsync(client, ["--no-defaults", "--help"], [], ct).ConfigureAwait(false);
+        var has = help.ExitCode == 0 && help.StdoutText.Contains("--sandbox", StringComparison.Ordinal);
+        SandboxSupport[client] = has;
+        return has;
+    }
 
     private string Client() => FindTool(["mariadb", "mysql"], "the mysql client", "mariadb-client or mysql-client");
 
@@ -226,6 +282,10 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
         if (deniedDb.Success)
             return new($"database \"{deniedDb.Groups["db"].Value}\" does not exist or user {deniedDb.Groups["user"].Value} has no rights on it");
 
+        var command = ClientCommand().Match(stderr);
+        if (command.Success)
+            return new($"the dump holds a {tool} client command at line {command.Groups["line"].Value}, not SQL "
+                + $"({command.Groups["what"].Value.TrimEnd('.')}): Coffre never runs those (they can start programs or read files); the dump was not made by mariadb-dump/mysqldump or was altered");
         var lines = stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("Warning", StringComparison.Ordinal)).ToList();
         var first = lines.FirstOrDefault(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? lines.FirstOrDefault();
         return new(first is null ? $"{tool} failed with exit code {exitCode}" : $"{tool} failed: {first}");
@@ -250,6 +310,10 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
 
     [GeneratedRegex("Access denied for user '(?<user>[^']*)'@'[^']*' to database '(?<db>[^']*)'")]
     private static partial Regex AccessDeniedToDatabase();
+
+    /// <summary>What the client says of a client command in binary mode (<c>Unknown command '\!'.</c>) or in the sandbox.</summary>
+    [GeneratedRegex(@"ERROR at line (?<line>\d+): (?<what>Unknown command '\\.'\.?|Not allowed in the sandbox mode)")]
+    private static partial Regex ClientCommand();
 
     [GeneratedRegex("Unknown database '(?<db>[^']*)'")]
     private static partial Regex UnknownDatabase();

@@ -9,7 +9,13 @@ namespace Coffre.Sources.PostgreSql;
 /// </summary>
 public sealed record PostgreSqlSettings(string Name, string Host, int Port, string Database, string User, string? Password, string BinDirectory = "/usr/bin")
 {
+    /// <summary>
+    /// Whether a restore may run as a role with powers over the server (a superuser...): false refuses it, since a
+    /// hostile dump would run with those powers (<c>databases[].allowPrivilegedRestore</c>).
+    /// </summary>
+    public bool AllowPrivilegedRestore { get; init; }
+
     /// <summary>Never prints the password.</summary>
     public override string ToString()
-        => $"PostgreSqlSettings {{ Name = {Name}, Host = {Host}, Port = {Port}, Database = {Database}, User = {User}, Password = {(Password is null ? "(none)" : "***")}, BinDirectory = {BinDirectory} }}";
+        => $"PostgreSqlSettings {{ Name = {Name}, Host = {Host}, Port = {Port}, Database = {Database}, User = {User}, Password = {(Password is null ? "(none)" : "***")}, BinDirectory = {BinDirectory}, AllowPrivilegedRestore = {AllowPrivilegedRestore} }}";
 }

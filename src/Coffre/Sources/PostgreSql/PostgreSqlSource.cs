@@ -42,7 +42,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
                 "-c", "SHOW server_version",
                 "-c", RowCountQuery,
                 "-c", "COMMIT",
-            ], Environment(), ct).ConfigureAwait(false);
+            ], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw Explain("psql", result.ExitCode, result.Stderr);
 
         var fields = result.StdoutText.Split('\0');
@@ -60,7 +60,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var pgDump = Tool("pg_dump");
         var pgDumpAll = Tool("pg_dumpall");
         var roles = await DumpRolesAsync(pgDumpAll, ct).ConfigureAwait(false);
-        var tool = ProcessRunner.Start(pgDump, ["-Fc", "-Z0", .. Connection(), "-d", ConnInfo(settings.Database)], Environment());
+        var tool = ProcessRunner.Start(pgDump, ["-Fc", "-Z0", .. Connection(), "-d", ConnInfo(settings.Database)], Environment(), inherit: Inherited);
         return new ProcessDumpStream(tool, (exit, stderr) => Explain("pg_dump", exit, stderr),
             new Dictionary<string, byte[]> { [RolesFileName] = roles });
     }
@@ -71,6 +71,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         var database = targetDatabase ?? settings.Database;
         var pgRestore = Tool("pg_restore");
         await EnsureDatabaseAsync(database, ct).ConfigureAwait(false);
+        if (!settings.AllowPrivilegedRestore) await RefusePrivilegedRoleAsync(database, ct).ConfigureAwait(false);
         await EmptyAsync(database, ct).ConfigureAwait(false);
 
         // The database is empty now, so it ends up holding exactly what the dump holds: objects created after the
@@ -81,7 +82,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         // always meets; the caller's pre-restore safety snapshot covers a restore that fails halfway.
         var result = await ProcessRunner.RunAsync(pgRestore,
             ["--clean", "--if-exists", "--no-owner", .. Connection(), "-d", ConnInfo(database)],
-            Environment(), ct, stdin: dump).ConfigureAwait(false);
+            Environment(), ct, stdin: dump, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode == 0) return;
 
         // pg_restore goes on after an SQL error and exits 1 at the end ("errors ignored on restore: N"). Each error
@@ -93,11 +94,53 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
             .Where(l => l.StartsWith("pg_restore: error:", StringComparison.Ordinal))
             .ToList();
         var serious = errors.Where(e => !IsIgnorableRestoreError(e)).ToList();
-        if (errors.Count > 0 && serious.Count == 0) return;
+        // Cut error output may hide errors past the cut: then the restore is not known to be complete.
+        if (errors.Count > 0 && serious.Count == 0 && !result.StderrCut) return;
+        if (serious.Count == 0 && result.StderrCut)
+            throw new SourceException($"restore into database \"{database}\" failed: pg_restore reported more errors than Coffre keeps "
+                + $"({ToolProcess.MaxStderrChars / 1024} KiB of error output), so the restore cannot be known complete");
         if (serious.Count == 0) throw Explain("pg_restore", result.ExitCode, result.Stderr);
         var first = Explain("pg_restore", result.ExitCode, serious[0]).Message;
         var more = serious.Count > 1 ? $" (and {serious.Count - 1} more error{(serious.Count > 2 ? "s" : "")})" : "";
         throw new SourceException($"restore into database \"{database}\" failed: {first}{more}");
+    }
+
+    /// <summary>
+    /// A dump is untrusted input (an archive, a snapshot anyone with the repository key may have written) and
+    /// pg_restore runs whatever SQL it holds with the powers of the restoring role. With a superuser's, that SQL can run
+    /// programs on the database server (<c>COPY ... FROM/TO PROGRAM</c>, functions in untrusted languages such as
+    /// plpython3u or C), read and write its files, <c>ALTER SYSTEM</c> and create roles. So a restore refuses, before
+    /// anything is changed, a role that has such powers: a superuser, a member of pg_execute_server_program,
+    /// pg_write_server_files or pg_read_server_files, or (before PostgreSQL 16, where CREATEROLE may grant itself those
+    /// roles) a role with CREATEROLE; unless the configuration says to trust the dumps (allowPrivilegedRestore).
+    /// </summary>
+    private async Task RefusePrivilegedRoleAsync(string database, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT coalesce(string_agg(power, '; ' ORDER BY rank), '') FROM (
+              SELECT 0 AS rank, 'is a superuser' AS power FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolsuper
+              UNION ALL
+              SELECT 1, 'is a member of ' || rolname FROM pg_catalog.pg_roles
+               WHERE rolname IN ('pg_execute_server_program', 'pg_write_server_files', 'pg_read_server_files')
+                 AND pg_catalog.pg_has_role(current_user, oid, 'MEMBER')
+                 AND NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+              UNION ALL
+              SELECT 2, 'has CREATEROLE (which lets it grant itself pg_execute_server_program before PostgreSQL 16)'
+                FROM pg_catalog.pg_roles WHERE rolname = current_user AND rolcreaterole AND NOT rolsuper
+                 AND pg_catalog.current_setting('server_version_num')::int < 160000
+            ) AS powers
+            """;
+        var result = await ProcessRunner.RunAsync(Tool("psql"),
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new SourceException($"cannot check the powers of user {settings.User} before the restore: {Explain("psql", result.ExitCode, result.Stderr).Message}");
+        var powers = result.StdoutText.Trim();
+        if (powers.Length == 0) return;
+        throw new SourceException(
+            $"restore into database \"{database}\" refused: user {settings.User} {powers}, and a dump restored with those powers can run "
+            + "programs on the database server (COPY ... PROGRAM, untrusted languages) and change the server itself. Restore as the "
+            + $"application's own role (databases[].user), or set databases[].allowPrivilegedRestore to true for \"{settings.Name}\" "
+            + "if every dump that may be restored is trusted");
     }
 
     /// <summary>
@@ -137,7 +180,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
             END $$
             """;
         var result = await ProcessRunner.RunAsync(Tool("psql"),
-            ["-X", "-q", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", .. Connection(), "-d", ConnInfo(database), "-c", sql], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0)
             throw new SourceException($"cannot empty database \"{database}\" before the restore: {Explain("psql", result.ExitCode, result.Stderr).Message}");
     }
@@ -150,7 +193,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     public async Task<bool> ExistsAsync(CancellationToken ct)
     {
         var probe = await ProcessRunner.RunAsync(Tool("psql"),
-            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return true;
         if (probe.Stderr.Contains($"database \"{settings.Database}\" does not exist", StringComparison.Ordinal)) return false;
         throw Explain("psql", probe.ExitCode, probe.Stderr);
@@ -158,7 +201,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
 
     public async Task DropAsync(CancellationToken ct)
     {
-        var result = await ProcessRunner.RunAsync(Tool("dropdb"), [.. Connection(), "--if-exists", "--force", "--", settings.Database], Environment(), ct).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(Tool("dropdb"), [.. Connection(), "--if-exists", "--force", "--", settings.Database], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode != 0) throw new SourceException($"cannot drop database \"{settings.Database}\": {Explain("dropdb", result.ExitCode, result.Stderr).Message}");
     }
 
@@ -168,12 +211,12 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     {
         var psql = Tool("psql");
         var probe = await ProcessRunner.RunAsync(psql,
-            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+            ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (probe.ExitCode == 0) return;
         if (!probe.Stderr.Contains($"database \"{database}\" does not exist", StringComparison.Ordinal))
             throw Explain("psql", probe.ExitCode, probe.Stderr);
         var createdb = Tool("createdb");
-        var created = await ProcessRunner.RunAsync(createdb, [.. Connection(), "-T", "template0", "--", database], Environment(), ct).ConfigureAwait(false);
+        var created = await ProcessRunner.RunAsync(createdb, [.. Connection(), "-T", "template0", "--", database], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (created.ExitCode != 0 && !created.Stderr.Contains("already exists", StringComparison.Ordinal))
             throw new SourceException($"cannot create database \"{database}\": {Explain("createdb", created.ExitCode, created.Stderr).Message}");
     }
@@ -182,12 +225,12 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     private async Task<byte[]> DumpRolesAsync(string pgDumpAll, CancellationToken ct)
     {
         string[] args = ["--globals-only", .. Connection(), "-l", settings.Database];
-        var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct).ConfigureAwait(false);
+        var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode == 0) return result.Stdout;
         if (!IsPermissionProblem(result.Stderr)) throw await ExplainDumpAllAsync(result, ct).ConfigureAwait(false);
 
         // Role passwords live in pg_authid, which only a superuser reads; without them pg_dumpall uses pg_roles.
-        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct).ConfigureAwait(false);
+        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (withoutPasswords.ExitCode == 0)
         {
             var note = Encoding.UTF8.GetBytes(
@@ -210,7 +253,7 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
         if (failed.Stderr.Contains("could not connect", StringComparison.Ordinal) && File.Exists(psql))
         {
             var probe = await ProcessRunner.RunAsync(psql,
-                ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct).ConfigureAwait(false);
+                ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
             if (probe.ExitCode != 0) return Explain("psql", probe.ExitCode, probe.Stderr);
         }
         return Explain("pg_dumpall", failed.ExitCode, failed.Stderr);
@@ -233,6 +276,15 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
     /// <summary>A database name as a connection string, so a name containing "=" is not taken for one.</summary>
     private static string ConnInfo(string database)
         => $"dbname='{database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}'";
+
+    /// <summary>
+    /// What the tools keep from Coffre's environment besides the minimal set: libpq's own variables (PGSSLMODE,
+    /// PGSERVICE...), an inherited PGPASSWORD or PGPASSFILE only when the configuration gives no password.
+    /// </summary>
+    private ChildEnvironment Inherited => settings.Password is null ? LibPq : LibPqWithoutPassword;
+
+    private static readonly ChildEnvironment LibPq = new(["PG*"]);
+    private static readonly ChildEnvironment LibPqWithoutPassword = new(["PG*"], except: ["PGPASSWORD", "PGPASSFILE"]);
 
     private List<KeyValuePair<string, string?>> Environment()
     {

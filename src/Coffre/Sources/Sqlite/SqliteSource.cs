@@ -22,7 +22,8 @@ namespace Coffre.Sources.Sqlite;
 /// </summary>
 /// <param name="name">The name in the configuration (the dump is <c>database/&lt;name&gt;.sqlite</c>).</param>
 /// <param name="databasePath">The database file; a relative path is resolved against the current folder now.</param>
-/// <param name="stagingFolder">Where the dump's temp file is written (default: the system temp folder).</param>
+/// <param name="stagingFolder">Where each dump's private staging folder is made (default: the system temp folder,
+/// <c>$TMPDIR</c>); never a repository's folder: the staged copy is plaintext.</param>
 public sealed class SqliteSource(string name, string databasePath, string? stagingFolder = null) : IDatabaseSource
 {
     private readonly string _path = Path.GetFullPath(NotEmpty(databasePath, nameof(databasePath)));
@@ -37,7 +38,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
     /// <summary>The database file (absolute).</summary>
     public string DatabasePath => _path;
 
-    /// <summary>The folder that holds the dump's temp file while it is read.</summary>
+    /// <summary>The folder under which each dump's private folder (<see cref="SqliteStaging"/>) holds its copy while it is read.</summary>
     public string StagingFolder => _staging;
 
     /// <summary>How long a source locked by the application may delay the dump before it fails.</summary>
@@ -57,9 +58,19 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
     public async Task<DumpStream> StartDumpAsync(CancellationToken ct)
     {
         // SQLite needs a file here: the backup API writes into another *database* (a sqlite3 connection with its own
-        // pager, page size and locking), never into a stream. So the copy goes to a private (0600) temp file in the
-        // staging folder, which is then read once, start to end, and removed.
-        string temp = Path.Combine(_staging, $".coffre-sqlite-{Guid.NewGuid():N}.sqlite");
+        // pager, page size and locking), never into a stream. So the copy goes to a private (0600) temp file in a
+        // private (0700) folder of its own outside the repository (SqliteStaging), which is then read once, start to
+        // end, and removed.
+        string folder;
+        try
+        {
+            folder = SqliteStaging.CreateFolder(_staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new SqliteDumpStream(Stream.Null, Fail($"cannot make a private staging folder in {_staging}: {e.Message} (set TMPDIR to a writable folder)", e));
+        }
+        string temp = Path.Combine(folder, "dump.sqlite");
         try
         {
             await Task.Run(() => Backup(temp, ct), ct).ConfigureAwait(false);
@@ -89,6 +100,21 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
         {
             DeleteWithSidecars(temp);
             throw;
+        }
+        finally
+        {
+            DeleteFolderQuietly(folder);
+        }
+    }
+
+    private static void DeleteFolderQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

@@ -137,7 +137,9 @@ public sealed class SqliteSourceTests : IDisposable
         DumpStream dump = await Source(db).StartDumpAsync(CancellationToken.None);
         var content = Assert.IsType<FileStream>(dump.Content);
         string temp = content.Name;
-        Assert.Equal(_staging.Path, Path.GetDirectoryName(temp));
+        // In a private folder of its own (already gone too) under the staging folder.
+        Assert.Equal(_staging.Path, Path.GetDirectoryName(Path.GetDirectoryName(temp)));
+        Assert.StartsWith("coffre-dump-", Path.GetFileName(Path.GetDirectoryName(temp)), StringComparison.Ordinal);
         // Already unlinked (nothing left behind even if the process dies), still readable through the open stream.
         Assert.False(File.Exists(temp));
         Assert.Empty(_staging.Entries());
