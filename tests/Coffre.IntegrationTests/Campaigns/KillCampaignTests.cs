@@ -134,8 +134,10 @@ public sealed class KillCampaignTests(ITestOutputHelper output) : IDisposable
         var extra = 0;
 
         // A new file of random data, then a restic backup (fast): more snapshots, and data that forget makes unused.
+        // The killed process's lock is still there (restic's would be too): coffre unlock must find it stale first.
         void AddSnapshot()
         {
+            coffre.Ok("unlock");
             RawFiles.WriteRandom(UnixPath.Join(tree.Root, RawFiles.B($"extra-{extra}.bin")), 1 << 20, 1000 + extra);
             extra++;
             restic.Ok("backup", "--quiet", tree.RootText);
