@@ -67,7 +67,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>The importer treats JsonException and InvalidDataException as "not Coffre's metadata".</summary>
     [Fact]
-    public void Metadata_json() => Run("metadata.json", FuzzSeeds.Metadata(), b => ApplicationMetadata.Parse(b), typeof(InvalidDataException), typeof(JsonException));
+    public void Metadata_json() => Run("metadata.json", FuzzSeeds.Metadata(), b => ApplicationMetadata.Parse(b), typeof(InvalidDataException), typeof(JsonException), typeof(InvalidMetadataException));
 
     [Fact]
     public void Coffre_json()

@@ -50,7 +50,7 @@ internal sealed class ArchiveInput : IAsyncDisposable
     public async Task<TarEntry?> NextAsync(CancellationToken ct)
     {
         try { return await _tar.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false); }
-        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or OverflowException)
         {
             // Gzip errors arrive already named by the guard; these come from the tar headers themselves.
             throw Damaged($"not a valid tar archive inside the gzip data ({e.Message})");

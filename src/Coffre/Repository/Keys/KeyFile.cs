@@ -13,12 +13,6 @@ public sealed class KeyFile
     private const string What = "key file";
     public const int SaltSize = 64;
 
-    /// <summary>
-    /// The most work a key file may ask of scrypt: 128·N·r·p bytes ≤ 1 GiB (restic's default N=2^15, r=8, p=1 is
-    /// 32 MiB). A hostile key file could otherwise make opening the repository run for hours at full CPU.
-    /// </summary>
-    public const long MaxScryptCost = 1L << 30;
-
     /// <summary>Creation time with nanoseconds and zone offset, so restic's key files re-serialise byte for byte (Go's zero time when absent).</summary>
     public GoTime Created { get; set; } = GoTime.Zero;
 
@@ -34,7 +28,7 @@ public sealed class KeyFile
     public byte[] Data { get; set; } = [];
 
     /// <summary>Reads a key file like restic: unknown keys ignored, key names case-insensitive, null leaves a field unset.</summary>
-    /// <exception cref="InvalidDataException">malformed JSON or unusable contents (kdf not scrypt, salt not 64 bytes, bad N/r/p or a cost above <see cref="MaxScryptCost"/>, short data).</exception>
+    /// <exception cref="InvalidDataException">malformed JSON or unusable contents (kdf not scrypt, salt not 64 bytes, bad N/r/p or a cost above <see cref="KeyDerivation.MaxCost"/>, short data).</exception>
     public static KeyFile Parse(ReadOnlySpan<byte> json)
     {
         var kf = new KeyFile { Kdf = "" };
@@ -72,8 +66,6 @@ public sealed class KeyFile
         if (kf.Kdf != "scrypt") throw new InvalidDataException($"key file: unsupported kdf '{kf.Kdf}' (only scrypt is supported)");
         if (kf.Salt.Length != SaltSize) throw new InvalidDataException($"key file: salt must be {SaltSize} bytes (got {kf.Salt.Length})");
         if (KeyDerivation.ValidateParameters(kf.N, kf.R, kf.P) is { } error) throw new InvalidDataException("key file: " + error);
-        if (128L * kf.N * kf.R * kf.P > MaxScryptCost)
-            throw new InvalidDataException($"key file: scrypt N={kf.N}, r={kf.R}, p={kf.P} asks for more than 1 GiB of work (128·N·r·p); refused");
         if (kf.Data.Length < CryptoKey.Overhead) throw new InvalidDataException($"key file: data too short ({kf.Data.Length} bytes)");
         return kf;
     }
