@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Coffre.Model;
+using Coffre.Platform;
+
+namespace Coffre.Repository.Index;
+
+/// <summary>One proof that a copy of data in the repository is damaged.</summary>
+/// <param name="Pack">The pack (full ID).</param>
+/// <param name="Blob">The blob that failed, or null when the whole pack is bad (missing, cut short, unreadable header).</param>
+/// <param name="Reason">What was seen, e.g. "blob 1a2b3c4d fails its MAC check".</param>
+/// <param name="FoundBy">The command that saw it: check, restore, drill, backup...</param>
+public sealed record DamageProof(string Pack, string? Blob, string Reason, string FoundBy, DateTimeOffset At);
+
+/// <summary>
+/// What this machine has proven damaged in one repository, kept in
+/// <c>$XDG_CACHE_HOME/coffre/&lt;repository id&gt;/damage.json</c> (docs/repair.md). A cache, never a second truth:
+/// an entry only ever makes Coffre more careful (the backup stores that data again instead of deduplicating
+/// against the bad copy, readers skip to another copy, check reports it), so a lost or deleted file costs at most
+/// the work of finding the damage again. Entries for packs that no index names any more (repaired, pruned) are
+/// dropped when they are applied; a check that reads a pack and finds it sound clears that pack's entries.
+/// </summary>
+public sealed class DamageLedger
+{
+    public const string FileName = "damage.json";
+    /// <summary>A ledger file larger than this is not read (it is a cache: starting afresh is safe).</summary>
+    private const long MaxFileBytes = 16 << 20;
+    private const int MaxProofs = 100_000;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    private readonly Lock _lock = new();
+    private List<DamageProof>? _proofs;
+
+    public DamageLedger(string folder) => Folder = folder;
+
+    /// <summary>The folder of one repository's ledger.</summary>
+    public string Folder { get; }
+
+    public string FilePath => Path.Combine(Folder, FileName);
+
+    /// <summary>The cache folder: $XDG_CACHE_HOME/coffre, else ~/.cache/coffre.</summary>
+    public static string CacheRoot() =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "coffre");
+
+    /// <summary>The ledger of the repository with this ID (the config's, 64 hex characters).</summary>
+    public static DamageLedger ForRepository(string repositoryId)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryId);
+        // The ID comes from the repository's config: only a well-formed one becomes a folder name.
+        var safe = repositoryId.Length is > 0 and <= 64 && repositoryId.All(char.IsAsciiHexDigit) ? repositoryId.ToLowerInvariant() : "invalid-id";
+        return new DamageLedger(Path.Combine(CacheRoot(), safe));
+    }
+
+    /// <summary>Every proof recorded (oldest first).</summary>
+    public IReadOnlyList<DamageProof> Proofs
+    {
+        get { lock (_lock) return [.. Loaded()]; }
+    }
+
+    /// <summary>Records a proof (once per pack and blob) and saves the ledger. Never fails the caller.</summary>
+    public void Record(BlobId pack, BlobId? blob, string reason, string foundBy)
+    {
+        lock (_lock)
+        {
+            var proofs = Loaded();
+            var p = pack.ToString();
+            var b = blob?.ToString();
+            if (proofs.Exists(x => x.Pack == p && (x.Blob == b || x.Blob is null))) return;
+            if (proofs.Count >= MaxProofs) return;
+            proofs.Add(new DamageProof(p, b, reason, foundBy, DateTimeOffset.UtcNow));
+            Save(proofs);
+        }
+    }
+
+    /// <summary>Drops the proofs that match and saves; returns how many went.</summary>
+    public int Forget(Func<DamageProof, bool> match)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        lock (_lock)
+        {
+            var proofs = Loaded();
+            var n = proofs.RemoveAll(x => match(x));
+            if (n > 0) Save(proofs);
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Marks every proven-bad copy in the index. Proofs about packs the index no longer names are dropped (the pack
+    /// was repaired or pruned away): only call this with a complete index.
+    /// </summary>
+    public void ApplyTo(MasterIndex index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var stale = new List<DamageProof>();
+        foreach (var p in Proofs)
+        {
+            if (!BlobId.TryParse(p.Pack, out var pack) || !index.HasPack(pack))
+            {
+                stale.Add(p);
+                continue;
+            }
+            BlobId? blob = p.Blob is not null && BlobId.TryParse(p.Blob, out var b) ? b : null;
+            index.MarkBad(pack, blob);
+        }
+        if (stale.Count > 0) Forget(stale.Contains);
+    }
+
+    private List<DamageProof> Loaded() => _proofs ??= Load();
+
+    private List<DamageProof> Load()
+    {
+        try
+        {
+            var info = new FileInfo(FilePath);
+            if (!info.Exists || info.Length > MaxFileBytes) return [];
+            return JsonSerializer.Deserialize<LedgerFile>(File.ReadAllBytes(FilePath), Json)?.Proofs?.Where(p => p?.Pack is not null).Take(MaxProofs).ToList() ?? [];
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return []; // a torn, foreign or unreadable cache: start afresh
+        }
+    }
+
+    private void Save(List<DamageProof> proofs)
+    {
+        try
+        {
+            Posix.MakeDirectoryAll(UnixPath.FromString(Folder), 0x1C0 /* 0700 */);
+            var temp = FilePath + $".{Environment.ProcessId}.tmp";
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+            using (var stream = new FileStream(temp, options))
+            {
+                JsonSerializer.Serialize(stream, new LedgerFile { Proofs = proofs }, Json);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, FilePath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CoffreException)
+        {
+            // A cache that cannot be written (read-only home): the damage is still reported by the command that
+            // found it, and found again by the next check.
+        }
+    }
+
+    private sealed class LedgerFile
+    {
+        public List<DamageProof> Proofs { get; set; } = [];
+    }
+}
