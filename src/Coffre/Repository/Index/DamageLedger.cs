@@ -64,17 +64,25 @@ public sealed class DamageLedger
     }
 
     /// <summary>Records a proof (once per pack and blob) and saves the ledger. Never fails the caller.</summary>
-    public void Record(BlobId pack, BlobId? blob, string reason, string foundBy)
+    public void Record(BlobId pack, BlobId? blob, string reason, string foundBy) => Record([(pack, blob, reason)], foundBy);
+
+    /// <summary>Records proofs (once per pack and blob) and saves the ledger once. Never fails the caller.</summary>
+    public void Record(IEnumerable<(BlobId Pack, BlobId? Blob, string Reason)> found, string foundBy)
     {
+        ArgumentNullException.ThrowIfNull(found);
         lock (_lock)
         {
             var proofs = Loaded();
-            var p = pack.ToString();
-            var b = blob?.ToString();
-            if (proofs.Exists(x => x.Pack == p && (x.Blob == b || x.Blob is null))) return;
-            if (proofs.Count >= MaxProofs) return;
-            proofs.Add(new DamageProof(p, b, reason, foundBy, DateTimeOffset.UtcNow));
-            Save(proofs);
+            var added = false;
+            foreach (var (pack, blob, reason) in found)
+            {
+                var p = pack.ToString();
+                var b = blob?.ToString();
+                if (proofs.Count >= MaxProofs || proofs.Exists(x => x.Pack == p && (x.Blob == b || x.Blob is null))) continue;
+                proofs.Add(new DamageProof(p, b, reason, foundBy, DateTimeOffset.UtcNow));
+                added = true;
+            }
+            if (added) Save(proofs);
         }
     }
 
