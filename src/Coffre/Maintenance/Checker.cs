@@ -183,7 +183,7 @@ public sealed class Checker(Repository.Repository repo)
             if (!repo.Index.Has(tree))
             {
                 var pack = DamagedPackOf(tree);
-                info.Problems.Add(new TreeProblem("", $"tree {tree.ToShortString()} is damaged (pack {pack?.ToShortString()} {(pack is { } p ? _damaged[p].Reason : "")})", pack));
+                info.Problems.Add(new TreeProblem("", $"tree {tree.ToShortString()} is damaged ({Describe(pack)})", pack));
                 continue;
             }
             List<Node> nodes;
@@ -227,11 +227,13 @@ public sealed class Checker(Repository.Repository repo)
             if (!repo.Index.Has(id))
             {
                 var pack = DamagedPackOf(id);
-                info.Problems.Add(new TreeProblem(name, $"data blob {id.ToShortString()} is damaged (pack {pack?.ToShortString()})", pack));
+                info.Problems.Add(new TreeProblem(name, $"data blob {id.ToShortString()} is damaged ({Describe(pack)})", pack));
                 return;
             }
         }
     }
+
+    private string Describe(BlobId? pack) => pack is { } p ? $"pack {p.ToShortString()} {_damaged[p].Reason}" : "every copy was found damaged";
 
     private BlobId? DamagedPackOf(BlobId blob)
     {
