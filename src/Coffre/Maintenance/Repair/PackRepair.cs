@@ -69,13 +69,13 @@ public static class PackRepair
                     if (done.Contains(b.Id)) continue;
                     if (sizes is null || !await SalvageAsync(repo, writer, pack, b, ct).ConfigureAwait(false))
                     {
-                        if (sizes is not null) say($"failed to load blob {b.Id} of pack {pack.ToShortString()}");
+                        if (sizes is not null) say($"failed to load blob {b.Id} of pack {pack.ToShortString()}{(repo.Index.Has(b.Id) ? " (a sound copy exists in another pack)" : "")}");
                         continue;
                     }
                     done.Add(b.Id);
                     salvaged++;
                 }
-                lost += candidates.Select(c => c.Id).Distinct().Count(id => !done.Contains(id));
+                lost += candidates.Select(c => c.Id).Distinct().Count(id => !done.Contains(id) && !repo.Index.Has(id));
             }
             await writer.FlushAsync(ct).ConfigureAwait(false);
         }
