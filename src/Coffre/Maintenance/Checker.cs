@@ -293,6 +293,7 @@ public sealed class Checker(Repository.Repository repo)
             _report.Errors.Add(msg);
         }
         _report.Errors.AddRange(treeErrors);
+        repo.Damage.SetDamagedSnapshots(_report.DamagedSnapshots.Select(d => (d.Snapshot, d.PathCount)));
         foreach (var d in _report.DamagedSnapshots)
             _report.Errors.Add($"snapshot {d.Snapshot.ToShortString()} is damaged: {d.PathCount} path(s) cannot be restored, first {d.Paths[0]}");
     }

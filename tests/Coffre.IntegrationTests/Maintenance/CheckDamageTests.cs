@@ -40,6 +40,11 @@ public class CheckDamageTests
         var bPaths = json.GetProperty("damaged_snapshots").EnumerateArray().Single(d => d.GetProperty("snapshot").GetString() == b.Snapshot);
         Assert.Equal(3, bPaths.GetProperty("path_count").GetInt32()); // its three files
 
+        // 'coffre snapshots' shows what the check found.
+        var listed = s.Coffre.Snapshots().ToDictionary(e => e.GetProperty("id").GetString()!, e => e.GetProperty("damaged").GetBoolean());
+        Assert.True(listed[a.Snapshot] && listed[b.Snapshot] && !listed[c.Snapshot]);
+        Assert.Contains("damaged according to the check", s.Coffre.Ok("snapshots").StdOut);
+
         // restic 0.14 on the same repository: damaged too.
         var restic = s.Restic.Run("check");
         Assert.True(restic.ExitCode == 1, restic.Describe());

@@ -111,6 +111,7 @@ public sealed class SnapshotRepair(Repository.Repository repo, Action<string> sa
     {
         try { await repo.Backend.RemoveAsync(new StorageHandle(FileType.Snapshot, name), ct).ConfigureAwait(false); }
         catch (StorageNotFoundException) { }
+        repo.Damage.ForgetSnapshots(new HashSet<string> { name });
     }
 
     /// <summary>The repaired tree's ID (the same ID when nothing was lost); null when the root cannot be read.</summary>

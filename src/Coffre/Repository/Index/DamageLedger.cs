@@ -11,6 +11,9 @@ namespace Coffre.Repository.Index;
 /// <param name="FoundBy">The command that saw it: check, restore, drill, backup...</param>
 public sealed record DamageProof(string Pack, string? Blob, string Reason, string FoundBy, DateTimeOffset At);
 
+/// <summary>A snapshot the last check on this machine found damaged: <see cref="Paths"/> paths cannot be restored.</summary>
+public sealed record SnapshotDamage(string Snapshot, int Paths, DateTimeOffset At);
+
 /// <summary>
 /// What this machine has proven damaged in one repository, kept in
 /// <c>$XDG_CACHE_HOME/coffre/&lt;repository id&gt;/damage.json</c> (docs/repair.md). A cache, never a second truth:
@@ -34,6 +37,7 @@ public sealed class DamageLedger
 
     private readonly Lock _lock = new();
     private List<DamageProof>? _proofs;
+    private List<SnapshotDamage> _snapshots = [];
 
     public DamageLedger(string folder) => Folder = folder;
 
@@ -86,6 +90,44 @@ public sealed class DamageLedger
         }
     }
 
+    /// <summary>The snapshots the last check found damaged (shown by 'coffre snapshots').</summary>
+    public IReadOnlyList<SnapshotDamage> DamagedSnapshots
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Loaded();
+                return [.. _snapshots];
+            }
+        }
+    }
+
+    /// <summary>Replaces the list of damaged snapshots (a check has just walked them all).</summary>
+    public void SetDamagedSnapshots(IEnumerable<(BlobId Snapshot, int Paths)> damaged)
+    {
+        ArgumentNullException.ThrowIfNull(damaged);
+        lock (_lock)
+        {
+            var proofs = Loaded();
+            var list = damaged.Take(MaxProofs).Select(d => new SnapshotDamage(d.Snapshot.ToString(), d.Paths, DateTimeOffset.UtcNow)).ToList();
+            if (list.Count == 0 && _snapshots.Count == 0) return;
+            _snapshots = list;
+            Save(proofs);
+        }
+    }
+
+    /// <summary>Drops snapshots from the damaged list (repaired, removed).</summary>
+    public void ForgetSnapshots(IReadOnlySet<string> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_lock)
+        {
+            var proofs = Loaded();
+            if (_snapshots.RemoveAll(d => ids.Contains(d.Snapshot)) > 0) Save(proofs);
+        }
+    }
+
     /// <summary>Drops the proofs that match and saves; returns how many went.</summary>
     public int Forget(Func<DamageProof, bool> match)
     {
@@ -128,7 +170,9 @@ public sealed class DamageLedger
         {
             var info = new FileInfo(FilePath);
             if (!info.Exists || info.Length > MaxFileBytes) return [];
-            return JsonSerializer.Deserialize<LedgerFile>(File.ReadAllBytes(FilePath), Json)?.Proofs?.Where(p => p?.Pack is not null).Take(MaxProofs).ToList() ?? [];
+            var file = JsonSerializer.Deserialize<LedgerFile>(File.ReadAllBytes(FilePath), Json);
+            _snapshots = file?.Snapshots?.Where(d => d?.Snapshot is not null).Take(MaxProofs).ToList() ?? [];
+            return file?.Proofs?.Where(p => p?.Pack is not null).Take(MaxProofs).ToList() ?? [];
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
@@ -145,7 +189,7 @@ public sealed class DamageLedger
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
             using (var stream = new FileStream(temp, options))
             {
-                JsonSerializer.Serialize(stream, new LedgerFile { Proofs = proofs }, Json);
+                JsonSerializer.Serialize(stream, new LedgerFile { Proofs = proofs, Snapshots = _snapshots }, Json);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, FilePath, overwrite: true);
@@ -160,5 +204,6 @@ public sealed class DamageLedger
     private sealed class LedgerFile
     {
         public List<DamageProof> Proofs { get; set; } = [];
+        public List<SnapshotDamage> Snapshots { get; set; } = [];
     }
 }
