@@ -141,10 +141,15 @@ public sealed class Checker(Repository.Repository repo)
             && ((read.Contains(pack) && !_damaged.ContainsKey(pack)) || (indexComplete && !_packs.ContainsKey(pack))));
         foreach (var proof in ledger.Proofs)
         {
-            if (!BlobId.TryParse(proof.Pack, out var pack) || _damaged.ContainsKey(pack) || !_packs.ContainsKey(pack)) continue;
+            if (!BlobId.TryParse(proof.Pack, out var pack) || !_packs.ContainsKey(pack)) continue;
             HashSet<BlobId>? blobs = null;
             if (proof.Blob is not null && BlobId.TryParse(proof.Blob, out var blob)) blobs = [blob];
-            if (_damaged.TryGetValue(pack, out var known) && known.Blobs is not null && blobs is not null) known.Blobs.UnionWith(blobs);
+            if (_damaged.TryGetValue(pack, out var known))
+            {
+                // This check's own finding wins; several earlier proofs about one pack add up.
+                if (known.FoundBy is not null && known.Blobs is not null && blobs is not null) known.Blobs.UnionWith(blobs);
+                else if (known.FoundBy is not null && blobs is null) _damaged[pack] = known with { Blobs = null };
+            }
             else _damaged[pack] = new PackDamage($"was found damaged by {proof.FoundBy} on {proof.At:yyyy-MM-dd HH:mm} UTC ({proof.Reason}); 'check --read-data' reads it again", blobs, proof.FoundBy);
         }
     }

@@ -46,11 +46,13 @@ public sealed class DamageLedger
 
     public string FilePath => Path.Combine(Folder, FileName);
 
-    /// <summary>The cache folder: $XDG_CACHE_HOME/coffre, else ~/.cache/coffre.</summary>
-    public static string CacheRoot() =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "coffre");
+    /// <summary>The cache folder: $XDG_CACHE_HOME/coffre, else ~/.cache/coffre; null without an absolute home (nothing is kept then).</summary>
+    public static string? CacheRoot()
+    {
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "coffre");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.IsPathRooted(home) && home != "/" ? Path.Combine(home, ".cache", "coffre") : null;
+    }
 
     /// <summary>The ledger of the repository with this ID (the config's, 64 hex characters).</summary>
     public static DamageLedger ForRepository(string repositoryId)
@@ -58,7 +60,7 @@ public sealed class DamageLedger
         ArgumentNullException.ThrowIfNull(repositoryId);
         // The ID comes from the repository's config: only a well-formed one becomes a folder name.
         var safe = repositoryId.Length is > 0 and <= 64 && repositoryId.All(char.IsAsciiHexDigit) ? repositoryId.ToLowerInvariant() : "invalid-id";
-        return new DamageLedger(Path.Combine(CacheRoot(), safe));
+        return new DamageLedger(CacheRoot() is { } root ? Path.Combine(root, safe) : "");
     }
 
     /// <summary>Every proof recorded (oldest first).</summary>
@@ -166,6 +168,7 @@ public sealed class DamageLedger
 
     private List<DamageProof> Load()
     {
+        if (Folder.Length == 0) return [];
         try
         {
             var info = new FileInfo(FilePath);
@@ -182,6 +185,7 @@ public sealed class DamageLedger
 
     private void Save(List<DamageProof> proofs)
     {
+        if (Folder.Length == 0) return; // no home to keep a cache in: the proof holds for this run only
         try
         {
             Posix.MakeDirectoryAll(UnixPath.FromString(Folder), 0x1C0 /* 0700 */);
