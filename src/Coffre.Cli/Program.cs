@@ -14,6 +14,7 @@ root.Subcommands.Add(SnapshotsCommand.Create());
 root.Subcommands.Add(LsCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(CheckCommand.Create());
+root.Subcommands.Add(RepairCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(UnlockCommand.Create());
 root.Subcommands.Add(ListCommand.Create());

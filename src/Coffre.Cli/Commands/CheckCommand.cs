@@ -39,14 +39,29 @@ internal static class CheckCommand
                     trees = report.Trees,
                     errors = report.Errors,
                     hints = report.Hints,
-                    damaged_packs = report.DamagedPacks.Select(d => new { pack = d.Pack.ToString(), reason = d.Reason, affected = d.AffectedFiles }),
+                    error_count = report.Errors.Count,
+                    damaged_packs = report.DamagedPacks.Select(d => new { pack = d.Pack.ToString(), reason = d.Reason, affected = d.AffectedFiles, affected_count = d.AffectedCount }),
+                    damaged_snapshots = report.DamagedSnapshots.Select(d => new { snapshot = d.Snapshot.ToString(), path_count = d.PathCount, paths = d.Paths }),
                 });
             else
             {
                 foreach (var h in report.Hints) Console.WriteLine($"hint: {h}");
                 foreach (var e in report.Errors) Console.Error.WriteLine($"error: {e}");
                 foreach (var d in report.DamagedPacks)
+                {
                     foreach (var f in d.AffectedFiles) Console.Error.WriteLine($"  damaged pack {d.Pack.ToShortString()} affects {f}");
+                    if (d.AffectedCount > d.AffectedFiles.Count) Console.Error.WriteLine($"  damaged pack {d.Pack.ToShortString()} affects {d.AffectedCount - d.AffectedFiles.Count} more path(s)");
+                }
+                foreach (var d in report.DamagedSnapshots)
+                {
+                    Console.Error.WriteLine($"damaged snapshot {d.Snapshot.ToShortString()}: {d.PathCount} path(s) cannot be restored:");
+                    foreach (var p in d.Paths) Console.Error.WriteLine($"  {p}");
+                    if (d.PathCount > d.Paths.Count) Console.Error.WriteLine($"  ... and {d.PathCount - d.Paths.Count} more");
+                }
+                if (!report.Ok)
+                    Console.Error.WriteLine(report.DamagedPacks.Count > 0
+                        ? "to repair: 'coffre repair index' (missing packs), 'coffre repair packs ID...' (damaged packs), then 'coffre repair snapshots' (docs/repair.md); a new backup stores damaged data again"
+                        : "see docs/repair.md");
                 if (!pr.GetValue(GlobalOptions.Quiet))
                     Console.WriteLine(report.Ok
                         ? $"no errors were found ({report.Snapshots} snapshots, {report.Trees} trees, {report.Packs} packs, {report.PacksRead} packs read)"

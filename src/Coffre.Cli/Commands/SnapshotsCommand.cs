@@ -14,6 +14,8 @@ internal static class SnapshotsCommand
             var damaged = new List<string>();
             var list = await repo.LoadSnapshotsAsync(ct, damaged);
             foreach (var d in damaged) Console.Error.WriteLine($"coffre: warning: {d}; run 'coffre check'");
+            // What the last check on this machine found (docs/repair.md): a cache, so it is named as such.
+            var lost = repo.Damage.DamagedSnapshots.ToDictionary(d => d.Snapshot, d => d);
             if (pr.GetValue(GlobalOptions.Json))
             {
                 JsonText.Print(list.Select(s => new
@@ -28,6 +30,7 @@ internal static class SnapshotsCommand
                     tree = s.Snapshot.Tree.ToString(),
                     parent = s.Snapshot.Parent?.ToString(),
                     size = s.Snapshot.Summary?.TotalBytesProcessed,
+                    damaged = lost.ContainsKey(s.Id.ToString()),
                 }));
                 return ExitCodes.Ok;
             }
@@ -48,6 +51,10 @@ internal static class SnapshotsCommand
             }
             Console.WriteLine(new string('-', 90));
             Console.WriteLine($"{list.Count} snapshots");
+            var shown = list.Where(s => lost.ContainsKey(s.Id.ToString())).Select(s => lost[s.Id.ToString()]).ToList();
+            if (shown.Count > 0)
+                Console.WriteLine($"damaged according to the check of {shown.Max(d => d.At).ToLocalTime():yyyy-MM-dd HH:mm}: "
+                    + string.Join(", ", shown.Select(d => $"{d.Snapshot[..8]} ({d.Paths} path(s) lost)")) + "; see 'coffre check' and docs/repair.md");
             return ExitCodes.Ok;
         });
         return cmd;

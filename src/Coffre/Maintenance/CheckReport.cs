@@ -11,8 +11,13 @@ public sealed record CheckOptions
     public double? ReadDataSubsetPercent { get; init; }
 }
 
-/// <summary>A pack that failed verification and the snapshot files that depend on it.</summary>
-public sealed record DamagedPack(BlobId Pack, string Reason, IReadOnlyList<string> AffectedFiles);
+/// <summary>A pack that failed verification and the snapshot files that depend on it (the first
+/// <see cref="Checker.MaxPathsListed"/> of <see cref="AffectedCount"/>).</summary>
+public sealed record DamagedPack(BlobId Pack, string Reason, IReadOnlyList<string> AffectedFiles, int AffectedCount);
+
+/// <summary>A snapshot that cannot be restored whole: the paths it loses (the first
+/// <see cref="Checker.MaxPathsListed"/> of <see cref="PathCount"/>), each with what is wrong.</summary>
+public sealed record DamagedSnapshot(BlobId Snapshot, int PathCount, IReadOnlyList<string> Paths);
 
 /// <summary>The findings of a check: errors mean the repository is damaged; hints are harmless.</summary>
 public sealed class CheckReport
@@ -20,6 +25,7 @@ public sealed class CheckReport
     public List<string> Errors { get; } = [];
     public List<string> Hints { get; } = [];
     public List<DamagedPack> DamagedPacks { get; } = [];
+    public List<DamagedSnapshot> DamagedSnapshots { get; } = [];
     public int Snapshots { get; set; }
     public int Packs { get; set; }
     public int PacksRead { get; set; }

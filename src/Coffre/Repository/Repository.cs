@@ -35,6 +35,13 @@ public sealed class Repository
     /// <summary>The key file that opened this repository.</summary>
     public string KeyName { get; }
     public MasterIndex Index { get; } = new();
+
+    /// <summary>What this machine has proven damaged in this repository (a local cache: docs/repair.md).</summary>
+    public DamageLedger Damage => _damage ??= DamageLedger.ForRepository(Config.Id);
+    private DamageLedger? _damage;
+
+    /// <summary>The command reading, named in the damage ledger when a read proves a copy bad.</summary>
+    public string Activity { get; set; } = "read";
     /// <summary>Index files that could not be loaded (the checker reports them; other commands fail).</summary>
     public List<(string Name, string Error)> IndexErrors { get; } = [];
 
@@ -210,6 +217,7 @@ public sealed class Repository
                 lock (IndexErrors) IndexErrors.Add((name, e.Message));
             }
         }).ConfigureAwait(false);
+        if (IndexErrors.Count == 0) Damage.ApplyTo(Index);
     }
 
     /// <summary>Throws when index files were damaged: commands other than check must not trust a partial index.</summary>
@@ -219,16 +227,32 @@ public sealed class Repository
             throw new CoffreException($"index file {IndexErrors[0].Name[..8]} cannot be read ({IndexErrors[0].Error}); run 'coffre check' for details");
     }
 
-    /// <summary>Reads one blob's plaintext, verified (MAC, length, SHA-256). Buffer from the pool: return it.</summary>
+    /// <summary>
+    /// Reads one blob's plaintext, verified (MAC, length, SHA-256). Buffer from the pool: return it. A copy that
+    /// fails is recorded as damaged and the next copy is tried, as restic does.
+    /// </summary>
     public async Task<(byte[] Buffer, int Length)> ReadBlobAsync(BlobId id, CancellationToken ct)
     {
-        if (!Index.TryGetEntry(id, out var packId, out var entry))
-            throw new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
+        Exception? failure = null;
+        while (Index.TryGetEntry(id, out var packId, out var entry))
+        {
+            try { return await ReadCopyAsync(packId, entry, ct).ConfigureAwait(false); }
+            catch (Exception e) when (e is InvalidDataException or StorageNotFoundException)
+            {
+                failure ??= e;
+                ProveDamaged(packId, id, e);
+            }
+        }
+        throw failure ?? NoUsableCopy(id);
+    }
+
+    private async Task<(byte[] Buffer, int Length)> ReadCopyAsync(BlobId packId, IndexBlob entry, CancellationToken ct)
+    {
         var sealedBuf = BufferPool.Instance.Rent((int)entry.Length);
         try
         {
             var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, sealedBuf.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
-            if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
+            if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {entry.Id.ToShortString()} missing)");
             var len = BlobCodec.Decode(Key, sealedBuf.AsSpan(0, n), entry, out var plain);
             return (plain, len);
         }
@@ -240,18 +264,43 @@ public sealed class Repository
 
     /// <summary>
     /// Reads one blob into a reader's own buffers and verifies it (MAC, length, SHA-256): the hot path of restore,
-    /// with no allocation. The result is valid until the buffers are used again.
+    /// with no allocation. The result is valid until the buffers are used again. A damaged copy is recorded and the
+    /// next copy tried.
     /// </summary>
     public async Task<ReadOnlyMemory<byte>> ReadBlobAsync(BlobId id, BlobCodec.DecodeBuffers buffers, CancellationToken ct)
     {
-        if (!Index.TryGetEntry(id, out var packId, out var entry))
-            throw new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
-        if (entry.Length > buffers.Sealed.Length)
-            throw new InvalidDataException($"blob {id.ToShortString()} is larger ({entry.Length} bytes) than any chunk");
-        var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, buffers.Sealed.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
-        if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
-        return BlobCodec.Decode(Key, buffers, n, entry);
+        ArgumentNullException.ThrowIfNull(buffers);
+        Exception? failure = null;
+        while (Index.TryGetEntry(id, out var packId, out var entry))
+        {
+            try
+            {
+                if (entry.Length > buffers.Sealed.Length)
+                    throw new InvalidDataException($"blob {id.ToShortString()} is larger ({entry.Length} bytes) than any chunk");
+                var n = await Backend.ReadAtAsync(new StorageHandle(FileType.Pack, packId.ToString()), entry.Offset, buffers.Sealed.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
+                if (n != entry.Length) throw new InvalidDataException($"pack {packId.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
+                return BlobCodec.Decode(Key, buffers, n, entry);
+            }
+            catch (Exception e) when (e is InvalidDataException or StorageNotFoundException)
+            {
+                failure ??= e;
+                ProveDamaged(packId, id, e);
+            }
+        }
+        throw failure ?? NoUsableCopy(id);
     }
+
+    /// <summary>A read proved a copy bad: no reader or backup uses it again, here or in a later run (the ledger).</summary>
+    private void ProveDamaged(BlobId packId, BlobId blob, Exception e)
+    {
+        var wholePack = e is StorageNotFoundException;
+        Index.MarkBad(packId, wholePack ? null : blob);
+        Damage.Record(packId, wholePack ? null : blob, wholePack ? $"pack {packId.ToShortString()} does not exist" : e.Message, Activity);
+    }
+
+    private InvalidDataException NoUsableCopy(BlobId id) => Index.IsIndexed(id)
+        ? new InvalidDataException($"blob {id.ToShortString()} is damaged in every copy the index names (found earlier; 'coffre check' lists it, 'coffre repair packs' salvages the rest)")
+        : new InvalidDataException($"blob {id.ToShortString()} is not in the index (missing data)");
 
     /// <summary>A tree's children; a hostile tree (a name like "..", a duplicate) throws <see cref="InvalidTreeException"/> naming the tree.</summary>
     public async Task<List<Node>> LoadTreeAsync(BlobId id, CancellationToken ct)

@@ -39,6 +39,10 @@ public sealed class Pruner(Repository.Repository repo)
         await LoadIndexFilesAsync(ct).ConfigureAwait(false);
         var stored = new Dictionary<BlobId, long>();
         await foreach (var e in repo.Backend.ListAsync(FileType.Pack, ct).ConfigureAwait(false)) stored[BlobId.Parse(e.Name)] = e.Size;
+        // A pack proven damaged (docs/repair.md) counts as lost: prune never keeps its copy over a sound one, and
+        // stops when a needed blob has no other copy ('coffre repair packs' first).
+        foreach (var proof in repo.Damage.Proofs)
+            if (BlobId.TryParse(proof.Pack, out var proven)) stored.Remove(proven);
         var used = await UsedBlobs.FindAsync(repo, snapshots, ct).ConfigureAwait(false);
         return PrunePlanner.Plan(_indexFiles, stored, used, options);
     }

@@ -8,6 +8,30 @@ namespace Coffre.Model.Json;
 /// </summary>
 public static class IndexJson
 {
+    /// <summary>
+    /// The largest stored or plaintext length a blob may claim (1 GiB). A data blob is at most 8 MiB (the chunker's
+    /// maximum) and a tree blob grows with its folder, so a bigger claim is forged or damaged: it would make a
+    /// reader allocate without bound.
+    /// </summary>
+    public const uint MaxBlobLength = 1u << 30;
+
+    /// <summary>Sealed bytes every blob has beyond its content: IV and MAC.</summary>
+    private const uint SealOverhead = 32;
+
+    /// <summary>
+    /// Why a blob's place cannot be true, or null when it can: a stored length shorter than the encryption
+    /// overhead or above <see cref="MaxBlobLength"/>, a plaintext length above it, an end beyond 4 GiB.
+    /// Shared by the index reader and the pack header reader.
+    /// </summary>
+    public static string? CheckBounds(in IndexBlob b)
+    {
+        if (b.Length < SealOverhead) return $"blob {b.Id.ToShortString()} has length {b.Length}, shorter than its encryption overhead ({SealOverhead} bytes)";
+        if (b.Length > MaxBlobLength) return $"blob {b.Id.ToShortString()} has length {b.Length}, more than the {MaxBlobLength >> 20} MiB a blob may have";
+        if (b.UncompressedLength > MaxBlobLength) return $"blob {b.Id.ToShortString()} has uncompressed length {b.UncompressedLength}, more than the {MaxBlobLength >> 20} MiB a blob may have";
+        if ((ulong)b.Offset + b.Length > uint.MaxValue) return $"blob {b.Id.ToShortString()} ends at {(ulong)b.Offset + b.Length}, beyond what a pack can hold (4 GiB)";
+        return null;
+    }
+
     public static byte[] Serialize(IEnumerable<IndexPack> packs)
     {
         ArgumentNullException.ThrowIfNull(packs);
@@ -195,7 +219,9 @@ public static class IndexJson
             }
             if (id is not { } blobId) throw new InvalidDataException($"index: blob without an ID in pack {packId}");
             if (type is not { } blobType) throw new InvalidDataException($"index: blob {blobId} has no type");
-            onBlob(packId, new IndexBlob(blobId, blobType, offset, length, uncompressed));
+            var blob = new IndexBlob(blobId, blobType, offset, length, uncompressed);
+            if (CheckBounds(blob) is { } problem) throw new InvalidDataException($"index: pack {packId.ToShortString()}: {problem}");
+            onBlob(packId, blob);
         }
     }
 }

@@ -48,11 +48,15 @@ public static class PackHeader
         return buf;
     }
 
-    /// <summary>Decodes a decrypted header into blobs with their offsets.</summary>
-    public static List<IndexBlob> Decode(ReadOnlySpan<byte> plain)
+    /// <summary>
+    /// Decodes a decrypted header into blobs with their offsets. Every length is checked
+    /// (<see cref="IndexJson.CheckBounds"/>) and, when <paramref name="dataSize"/> is given, the blobs must fit in
+    /// the pack's data part (its size less the header).
+    /// </summary>
+    public static List<IndexBlob> Decode(ReadOnlySpan<byte> plain, long? dataSize = null)
     {
         var list = new List<IndexBlob>();
-        uint offset = 0;
+        ulong offset = 0;
         var p = 0;
         while (p < plain.Length)
         {
@@ -64,8 +68,13 @@ public static class PackHeader
             var len = BinaryPrimitives.ReadUInt32LittleEndian(plain[(p + 1)..]);
             var ulen = compressed ? BinaryPrimitives.ReadUInt32LittleEndian(plain[(p + 5)..]) : 0u;
             var id = new BlobId(plain.Slice(p + need - 32, 32));
-            list.Add(new IndexBlob(id, (t & 1) == 1 ? BlobType.Tree : BlobType.Data, offset, len, ulen));
+            if (offset > uint.MaxValue) throw new InvalidDataException($"pack header: blob {id.ToShortString()} starts beyond what a pack can hold (4 GiB)");
+            var blob = new IndexBlob(id, (t & 1) == 1 ? BlobType.Tree : BlobType.Data, (uint)offset, len, ulen);
+            if (IndexJson.CheckBounds(blob) is { } problem) throw new InvalidDataException($"pack header: {problem}");
             offset += len;
+            if (dataSize is { } limit && (long)offset > limit)
+                throw new InvalidDataException($"pack header: blob {id.ToShortString()} ends at {offset}, beyond the {limit} bytes of data the pack has");
+            list.Add(blob);
             p += need;
         }
         return list;
@@ -82,7 +91,7 @@ public static class PackHeader
         var plain = new byte[hlen - CryptoKey.Overhead];
         if (!key.TryOpen(sealedHeader, plain))
             throw new InvalidDataException($"pack {packId.ToShortString()}: header fails its MAC check (damaged pack)");
-        return Decode(plain);
+        return Decode(plain, pack.Length - 4 - hlen);
     }
 
     /// <summary>Reads and decrypts the header at the end of a pack of the given size.</summary>
@@ -102,6 +111,6 @@ public static class PackHeader
         var plain = new byte[hlen - CryptoKey.Overhead];
         if (!key.TryOpen(sealedHeader, plain))
             throw new InvalidDataException($"pack {packId.ToShortString()}: header fails its MAC check (damaged pack)");
-        return Decode(plain);
+        return Decode(plain, packSize - 4 - hlen);
     }
 }
