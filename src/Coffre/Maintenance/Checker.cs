@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Coffre.Model;
 using Coffre.Model.Json;
+using Coffre.Repository.Keys;
 using Coffre.Repository.Pack;
 using Coffre.Storage;
 
@@ -65,6 +66,7 @@ public sealed class Checker(Repository.Repository repo)
         }
         repo.Damage.Record(proofs, "check");
 
+        await CheckKeyFilesAsync(ct).ConfigureAwait(false);
         var snapshots = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
         await LoadTreesAsync(snapshots, ct).ConfigureAwait(false);
         ReportDamage(snapshots);
@@ -153,6 +155,40 @@ public sealed class Checker(Repository.Repository repo)
             else _damaged[pack] = new PackDamage($"was found damaged by {proof.FoundBy} on {proof.At:yyyy-MM-dd HH:mm} UTC ({proof.Reason}); 'check --read-data' reads it again", blobs, proof.FoundBy);
         }
     }
+
+    /// <summary>
+    /// Each key file is named by the SHA-256 of its bytes and must parse. Only its sealed master key is authenticated,
+    /// so a damaged user name, or a damaged key that is not the one in use (the recovery key), would otherwise rot
+    /// unnoticed until the day it is needed. restic's check does not look at key files.
+    /// </summary>
+    private async Task CheckKeyFilesAsync(CancellationToken ct)
+    {
+        await foreach (var e in repo.Backend.ListAsync(FileType.Key, ct).ConfigureAwait(false))
+        {
+            var shortId = e.Name[..Math.Min(8, e.Name.Length)];
+            if (e.Size > MaxKeyFileSize)
+            {
+                _report.Errors.Add($"key file {shortId}: {e.Size} bytes, far more than a key file holds (damaged or planted): remove it with 'coffre key remove {shortId}'");
+                continue;
+            }
+            byte[] bytes;
+            try { bytes = await repo.Backend.LoadAsync(new StorageHandle(FileType.Key, e.Name), ct).ConfigureAwait(false); }
+            catch (StorageNotFoundException) { continue; } // removed while listing
+            if (!BlobId.TryParse(e.Name, out var id) || BlobId.Hash(bytes) != id)
+            {
+                _report.Errors.Add($"key file {shortId}: its contents do not match its name (damaged): add a new password or recovery code ('coffre key add'), then 'coffre key remove {shortId}'");
+                continue;
+            }
+            try { _ = KeyFile.Parse(bytes); }
+            catch (InvalidDataException ex)
+            {
+                _report.Errors.Add($"key file {shortId}: {ex.Message}: add a new password or recovery code ('coffre key add'), then 'coffre key remove {shortId}'");
+            }
+        }
+    }
+
+    /// <summary>A key file is a few hundred bytes.</summary>
+    private const long MaxKeyFileSize = 64 * 1024;
 
     private async Task<List<Repository.SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct)
     {
