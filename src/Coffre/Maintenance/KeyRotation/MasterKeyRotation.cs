@@ -3,6 +3,7 @@ using Coffre.Model;
 using Coffre.Model.Json;
 using Coffre.Repository;
 using Coffre.Repository.Crypto;
+using Coffre.Repository.Index;
 using Coffre.Repository.Keys;
 using Coffre.Repository.Locking;
 using Coffre.Storage;
@@ -23,8 +24,6 @@ namespace Coffre.Maintenance.KeyRotation;
 /// </summary>
 public static class MasterKeyRotation
 {
-    private const int IndexFileBlobs = 50_000;
-
     public static async Task<RotationResult> RunAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, RotationOptions options, TimeProvider clock,
                                                       IProgress<RotationProgress>? progress, CancellationToken ct)
     {
@@ -193,20 +192,8 @@ public static class MasterKeyRotation
                                               IProgress<RotationProgress>? progress, CancellationToken ct)
     {
         await store.ClearStagedAsync(FileType.Index, ct).ConfigureAwait(false);
-        var group = new List<IndexPack>();
-        var blobs = 0;
         var files = 0;
-        foreach (var pack in packs)
-        {
-            group.Add(pack);
-            blobs += pack.Blobs.Count;
-            if (blobs < IndexFileBlobs) continue;
-            await staged.SaveJsonAsync(FileType.Index, IndexJson.Serialize(group), ct).ConfigureAwait(false);
-            files++;
-            group.Clear();
-            blobs = 0;
-        }
-        if (group.Count > 0)
+        foreach (var group in IndexFileChunks.Split(packs))
         {
             await staged.SaveJsonAsync(FileType.Index, IndexJson.Serialize(group), ct).ConfigureAwait(false);
             files++;

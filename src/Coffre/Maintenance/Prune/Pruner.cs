@@ -1,5 +1,6 @@
 using Coffre.Model;
 using Coffre.Model.Json;
+using Coffre.Repository.Index;
 using Coffre.Storage;
 
 namespace Coffre.Maintenance.Prune;
@@ -22,7 +23,6 @@ namespace Coffre.Maintenance.Prune;
 public sealed class Pruner(Repository.Repository repo)
 {
     /// <summary>restic writes an index file per about this many blobs.</summary>
-    private const int IndexFileBlobs = 50_000;
 
     private readonly List<IndexFile> _indexFiles = [];
 
@@ -91,7 +91,7 @@ public sealed class Pruner(Repository.Repository repo)
         }
 
         progress?.Invoke(new PruneStep(PruneStage.WritingIndex, plan.Reindex.Count));
-        foreach (var chunk in Chunk(plan.Reindex))
+        foreach (var chunk in IndexFileChunks.Split(plan.Reindex))
             await repo.SaveJsonAsync(FileType.Index, IndexJson.Serialize(chunk), ct).ConfigureAwait(false);
 
         progress?.Invoke(new PruneStep(PruneStage.RemovingIndexFiles, plan.ObsoleteIndexFiles.Count));
@@ -100,22 +100,6 @@ public sealed class Pruner(Repository.Repository repo)
         var packs = plan.Repack.Keys.Concat(plan.RemovePacks.Select(p => p.Id)).ToList();
         progress?.Invoke(new PruneStep(PruneStage.RemovingPacks, packs.Count));
         foreach (var p in packs) await RemoveAsync(FileType.Pack, p.ToString(), ct).ConfigureAwait(false);
-    }
-
-    private static IEnumerable<List<IndexPack>> Chunk(IReadOnlyList<IndexPack> packs)
-    {
-        var chunk = new List<IndexPack>();
-        var blobs = 0;
-        foreach (var p in packs)
-        {
-            chunk.Add(p);
-            blobs += p.Blobs.Count;
-            if (blobs < IndexFileBlobs) continue;
-            yield return chunk;
-            chunk = [];
-            blobs = 0;
-        }
-        if (chunk.Count > 0) yield return chunk;
     }
 
     /// <summary>Removes an object; one already gone (a concurrent unlock-and-prune, a rerun) is fine.</summary>

@@ -1,5 +1,6 @@
 using Coffre.Model;
 using Coffre.Model.Json;
+using Coffre.Repository.Index;
 using Coffre.Storage;
 
 namespace Coffre.Maintenance.Repair;
@@ -11,7 +12,6 @@ namespace Coffre.Maintenance.Repair;
 internal sealed class IndexFiles
 {
     /// <summary>restic writes an index file per about this many blobs.</summary>
-    private const int IndexFileBlobs = 50_000;
 
     /// <summary>Each pack and its blobs, as the first readable index file naming it describes it.</summary>
     public Dictionary<BlobId, List<IndexBlob>> Packs { get; } = [];
@@ -43,18 +43,8 @@ internal sealed class IndexFiles
     public async Task<int> ReplaceAsync(Repository.Repository repo, IEnumerable<IndexPack> packs, CancellationToken ct)
     {
         var written = new HashSet<string>();
-        var chunk = new List<IndexPack>();
-        var blobs = 0;
-        foreach (var p in packs)
-        {
-            chunk.Add(p);
-            blobs += p.Blobs.Count;
-            if (blobs < IndexFileBlobs) continue;
+        foreach (var chunk in IndexFileChunks.Split(packs))
             written.Add((await repo.SaveJsonAsync(FileType.Index, IndexJson.Serialize(chunk), ct).ConfigureAwait(false)).ToString());
-            chunk = [];
-            blobs = 0;
-        }
-        if (chunk.Count > 0) written.Add((await repo.SaveJsonAsync(FileType.Index, IndexJson.Serialize(chunk), ct).ConfigureAwait(false)).ToString());
         foreach (var name in Names)
         {
             if (written.Contains(name)) continue; // the same content again: the same name
