@@ -37,7 +37,7 @@ public sealed class Repository
     public MasterIndex Index { get; } = new();
 
     /// <summary>What this machine has proven damaged in this repository (a local cache: docs/repair.md).</summary>
-    public DamageLedger Damage => _damage ??= DamageLedger.ForRepository(Config.Id);
+    public DamageLedger Damage => _damage ??= DamageLedger.ForRepository(Config.Id, Backend.Location);
     private DamageLedger? _damage;
 
     /// <summary>The command reading, named in the damage ledger when a read proves a copy bad.</summary>

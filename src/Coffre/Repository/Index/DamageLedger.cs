@@ -16,7 +16,7 @@ public sealed record SnapshotDamage(string Snapshot, int Paths, DateTimeOffset A
 
 /// <summary>
 /// What this machine has proven damaged in one repository, kept in
-/// <c>$XDG_CACHE_HOME/coffre/&lt;repository id&gt;/damage.json</c> (docs/repair.md). A cache, never a second truth:
+/// <c>$XDG_CACHE_HOME/coffre/&lt;repository id&gt;-&lt;location hash&gt;/damage.json</c> (docs/repair.md). A cache, never a second truth:
 /// an entry only ever makes Coffre more careful (the backup stores that data again instead of deduplicating
 /// against the bad copy, readers skip to another copy, check reports it), so a lost or deleted file costs at most
 /// the work of finding the damage again. Entries for packs that no index names any more (repaired, pruned) are
@@ -54,12 +54,19 @@ public sealed class DamageLedger
         return Path.IsPathRooted(home) && home != "/" ? Path.Combine(home, ".cache", "coffre") : null;
     }
 
-    /// <summary>The ledger of the repository with this ID (the config's, 64 hex characters).</summary>
-    public static DamageLedger ForRepository(string repositoryId)
+    /// <summary>
+    /// The ledger of the repository with this ID (the config's, 64 hex characters) stored at <paramref name="location"/>.
+    /// Damage belongs to the storage, not to the repository's ID: two copies of one repository (a restored copy, a
+    /// synced folder, restic's test repositories) share the ID while only one of them may be damaged, so each location
+    /// has a ledger of its own.
+    /// </summary>
+    public static DamageLedger ForRepository(string repositoryId, string location = "")
     {
         ArgumentNullException.ThrowIfNull(repositoryId);
+        ArgumentNullException.ThrowIfNull(location);
         // The ID comes from the repository's config: only a well-formed one becomes a folder name.
         var safe = repositoryId.Length is > 0 and <= 64 && repositoryId.All(char.IsAsciiHexDigit) ? repositoryId.ToLowerInvariant() : "invalid-id";
+        if (location.Length > 0) safe += "-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(location)))[..16];
         return new DamageLedger(CacheRoot() is { } root ? Path.Combine(root, safe) : "");
     }
 

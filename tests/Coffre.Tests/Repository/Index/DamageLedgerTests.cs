@@ -58,4 +58,16 @@ public sealed class DamageLedgerTests : IDisposable
         Assert.EndsWith("/invalid-id", DamageLedger.ForRepository("../../etc").Folder, StringComparison.Ordinal);
         Assert.EndsWith("/" + new string('a', 64), DamageLedger.ForRepository(new string('A', 64)).Folder, StringComparison.Ordinal);
     }
+
+    /// <summary>Regression: restic's test repositories share one ID; damage proven in one copy refused a blob of a sound copy.</summary>
+    [Fact]
+    public void Two_locations_of_one_repository_keep_separate_ledgers()
+    {
+        var id = new string('b', 64);
+        var a = DamageLedger.ForRepository(id, "/srv/backups").Folder;
+        var b = DamageLedger.ForRepository(id, "/mnt/copy").Folder;
+        Assert.NotEqual(a, b);
+        Assert.Equal(a, DamageLedger.ForRepository(id, "/srv/backups").Folder);
+        Assert.StartsWith(id, Path.GetFileName(a), StringComparison.Ordinal);
+    }
 }
