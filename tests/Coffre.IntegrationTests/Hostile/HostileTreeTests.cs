@@ -146,9 +146,20 @@ public class HostileTreeTests(ITestOutputHelper output)
     private static string Snapshot(string world, string target)
     {
         var sb = new StringBuilder();
-        foreach (var p in Directory.EnumerateFileSystemEntries(world, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false }).Order(StringComparer.Ordinal))
+        // Walked by hand so the walk never enters the target (a forged tree may have made it deeper than PATH_MAX).
+        var paths = new List<string>();
+        var pending = new Stack<string>([world]);
+        while (pending.Count > 0)
         {
-            if (p.StartsWith(target + "/", StringComparison.Ordinal) || p == target) continue;
+            foreach (var child in Directory.EnumerateFileSystemEntries(pending.Pop(), "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false }))
+            {
+                if (child == target) continue;
+                paths.Add(child);
+                if (Directory.Exists(child) && new FileInfo(child).LinkTarget is null) pending.Push(child);
+            }
+        }
+        foreach (var p in paths.Order(StringComparer.Ordinal))
+        {
             var info = new FileInfo(p);
             sb.Append(p).Append(' ').Append(info.Attributes).Append(' ').Append(info.UnixFileMode).Append(' ').Append(info.LinkTarget);
             if (info.Exists && info.LinkTarget is null) sb.Append(' ').Append(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p))));
