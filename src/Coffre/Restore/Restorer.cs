@@ -174,8 +174,7 @@ public sealed class Restorer(Repository.Repository repo)
 
     private async Task WalkAsync(BlobId treeId, DirectoryHandle dir, int folder, string snapshotDir, int depth, ChannelWriter<BlobWrite> blobs, CancellationToken ct)
     {
-        if (depth > NodeName.MaxTreeDepth)
-            throw new InvalidTreeException($"{snapshotDir}: folders nested deeper than {NodeName.MaxTreeDepth} levels; the snapshot is damaged or forged");
+        if (depth > NodeName.MaxTreeDepth) throw Repository.TreeWalker.TooDeep(snapshotDir);
         List<Node> nodes;
         try { nodes = await repo.LoadTreeAsync(treeId, snapshotDir, ct).ConfigureAwait(false); }
         catch (Exception e) when (depth > 0 && IsDamage(e))
