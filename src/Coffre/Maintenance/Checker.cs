@@ -208,14 +208,20 @@ public sealed class Checker(Repository.Repository repo)
     /// <summary>Loads every tree once (shared trees are not read again) and notes what is wrong in each.</summary>
     private async Task LoadTreesAsync(List<Repository.SnapshotEntry> snapshots, CancellationToken ct)
     {
-        var pending = new Stack<BlobId>();
-        foreach (var s in snapshots) pending.Push(s.Snapshot.Tree);
+        // Each tree with its depth below a snapshot's root, so a forged endless nesting stops at the limit.
+        var pending = new Stack<(BlobId Tree, int Depth)>();
+        foreach (var s in snapshots) pending.Push((s.Snapshot.Tree, 0));
         while (pending.Count > 0)
         {
-            var tree = pending.Pop();
+            var (tree, depth) = pending.Pop();
             if (_trees.IsKnown(tree)) continue;
             _report.Trees++;
             var info = _trees.Add(tree);
+            if (depth > NodeName.MaxTreeDepth)
+            {
+                info.Problems.Add(new TreeProblem("", $"folders are nested deeper than {NodeName.MaxTreeDepth} levels (no Linux path can be that deep): the snapshot is damaged or forged", null));
+                continue;
+            }
             if (!repo.Index.IsIndexed(tree))
             {
                 info.Problems.Add(new TreeProblem("", $"tree {tree.ToShortString()} is not in the index", null));
@@ -248,7 +254,7 @@ public sealed class Checker(Repository.Repository repo)
                     if (n.Subtree is { } sub)
                     {
                         info.Children.Add((name, sub));
-                        pending.Push(sub);
+                        pending.Push((sub, depth + 1));
                     }
                     else info.Problems.Add(new TreeProblem(name, "folder has no subtree", null));
                 }
