@@ -63,7 +63,8 @@ public class RepositoryDiskFullTests
         {
             app.Databases.Add(app.Sqlite());
             app.Start();
-            // 12 MB of random blobs: the copy made with SQLite's backup API (staged in the repository's data/) cannot fit.
+            // 12 MB of random blobs: the copy made with SQLite's backup API is staged in a private folder under $TMPDIR
+            // (never in the repository), so it is the packs that cannot fit on the repository's disk.
             var grow = Infrastructure.ProcessRunner.Run("/usr/bin/python3", ["-c",
                 "import sqlite3,sys,random; r=random.Random(5); c=sqlite3.connect(sys.argv[1]); c.execute('create table images(b blob)'); " +
                 "c.executemany('insert into images values (?)', [(r.randbytes(100000),) for i in range(120)]); c.commit()", app.SqlitePath],
@@ -74,7 +75,7 @@ public class RepositoryDiskFullTests
 
             var r = app.Backup();
 
-            Errors.AssertOneLine(r, 1, "sqlite database 'catalog'", $"the staging folder {Path.Combine(app.Repository, "data")} is full");
+            Errors.AssertOneLine(r, 1, "the disk holding the repository is full", "nothing already stored was changed");
             Assert.Equal(database, BrokenApp.FileState(app.SqlitePath));
             app.AssertUntouched();
         }
