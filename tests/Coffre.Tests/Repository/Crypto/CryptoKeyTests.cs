@@ -87,15 +87,23 @@ public class CryptoKeyTests
             Key.Seal(plain, sealedBox);
             Assert.True(Key.TryOpen(sealedBox, back));
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
+        // The steady state must not allocate. A one-off allocation on this thread by the runtime or a lazily made
+        // per-thread state (seen once in the full suite: 8040 bytes) is not a per-call cost, so the best of three
+        // rounds counts; a Seal or TryOpen that allocates makes every round allocate.
+        long best = long.MaxValue;
+        for (int round = 0; round < 3 && best != 0; round++)
         {
-            Key.Seal(plain, sealedBox);
-            Assert.True(Key.TryOpen(sealedBox, back));
-            Key.Seal(plain.AsSpan(0, 100), small);
-            Assert.True(Key.TryOpen(small, back));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++)
+            {
+                Key.Seal(plain, sealedBox);
+                Assert.True(Key.TryOpen(sealedBox, back));
+                Key.Seal(plain.AsSpan(0, 100), small);
+                Assert.True(Key.TryOpen(small, back));
+            }
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, best);
         Assert.True(Key.TryOpen(sealedBox, back));
         Assert.Equal(plain, back);
     }
