@@ -86,12 +86,14 @@ public sealed class DamageLedger
         lock (_lock)
         {
             var proofs = Loaded();
+            // What is already recorded, looked up by key: a check may prove tens of thousands of blobs bad at once.
+            var known = new HashSet<(string Pack, string? Blob)>(proofs.Select(x => (x.Pack, x.Blob)));
             var added = false;
             foreach (var (pack, blob, reason) in found)
             {
                 var p = pack.ToString();
                 var b = blob?.ToString();
-                if (proofs.Count >= MaxProofs || proofs.Exists(x => x.Pack == p && (x.Blob == b || x.Blob is null))) continue;
+                if (proofs.Count >= MaxProofs || known.Contains((p, null)) || !known.Add((p, b))) continue;
                 proofs.Add(new DamageProof(p, b, reason, foundBy, DateTimeOffset.UtcNow));
                 added = true;
             }
