@@ -204,7 +204,9 @@ public sealed class Repository
     public async Task LoadIndexAsync(CancellationToken ct)
     {
         var names = new List<string>();
-        await foreach (var e in Backend.ListAsync(FileType.Index, ct).ConfigureAwait(false)) names.Add(e.Name);
+        await foreach (var e in Backend.ListAsync(FileType.Index, ct).ConfigureAwait(false))
+            if (_loadedIndexFiles.Add(e.Name)) names.Add(e.Name);
+        _indexLoaded = true;
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (name, token) =>
         {
             try
@@ -219,6 +221,10 @@ public sealed class Repository
         }).ConfigureAwait(false);
         if (IndexErrors.Count == 0) Damage.ApplyTo(Index);
     }
+
+    // Index files already read: loading again reads only the ones saved since (see FindSnapshotAsync).
+    private readonly HashSet<string> _loadedIndexFiles = new(StringComparer.Ordinal);
+    private bool _indexLoaded;
 
     /// <summary>Throws when index files were damaged: commands other than check must not trust a partial index.</summary>
     public void EnsureIndexComplete()
@@ -320,7 +326,8 @@ public sealed class Repository
 
     /// <summary>
     /// Every snapshot that can be read, oldest first. A damaged snapshot file is skipped (and reported through
-    /// <paramref name="damaged"/>): one bad file must not hide the others.
+    /// <paramref name="damaged"/>): one bad file must not hide the others. Index files saved since the index was
+    /// read are read too when a snapshot needs them (see <see cref="FindSnapshotAsync"/>).
     /// </summary>
     public async Task<List<SnapshotEntry>> LoadSnapshotsAsync(CancellationToken ct, List<string>? damaged = null)
     {
@@ -334,14 +341,26 @@ public sealed class Repository
             }
         }
         list.Sort((a, b) => a.Snapshot.Time.ToDateTimeOffset().CompareTo(b.Snapshot.Time.ToDateTimeOffset()));
+        if (_indexLoaded && list.Exists(s => !Index.IsIndexed(s.Snapshot.Tree))) await LoadIndexAsync(ct).ConfigureAwait(false);
         return list;
     }
 
     public async Task<SnapshotEntry> LoadSnapshotAsync(string name, CancellationToken ct) =>
         new(BlobId.Parse(name), SnapshotJson.Parse(await LoadJsonAsync(FileType.Snapshot, name, ct).ConfigureAwait(false)));
 
-    /// <summary>Finds a snapshot by "latest", a full ID or a unique ID prefix (only that snapshot is read).</summary>
+    /// <summary>
+    /// Finds a snapshot by "latest", a full ID or a unique ID prefix (only that snapshot is read). When the index was
+    /// read before, and the snapshot was saved since (a backup finishing beside this command: both hold shared
+    /// locks), the index files saved since are read too: a backup stores its index before its snapshot.
+    /// </summary>
     public async Task<SnapshotEntry> FindSnapshotAsync(string reference, CancellationToken ct)
+    {
+        var found = await FindSnapshotFileAsync(reference, ct).ConfigureAwait(false);
+        if (_indexLoaded && !Index.IsIndexed(found.Snapshot.Tree)) await LoadIndexAsync(ct).ConfigureAwait(false);
+        return found;
+    }
+
+    private async Task<SnapshotEntry> FindSnapshotFileAsync(string reference, CancellationToken ct)
     {
         if (reference == "latest")
         {

@@ -45,6 +45,31 @@ public sealed class CheckBesideBackupTests : IDisposable
         Assert.Equal(0, coffre.Run("check", "--read-data").ExitCode);
     }
 
+    [Fact]
+    public async Task A_reader_that_loaded_the_index_before_a_backup_finished_still_finds_the_new_snapshots_data()
+    {
+        var repoPath = _dir.Sub("repo");
+        var coffre = new CoffreRunner(repoPath);
+        coffre.Init();
+        var source = _dir.CreateSub("src");
+        File.WriteAllBytes(Path.Combine(source, "first.bin"), RandomBytes(400_000, 1));
+        coffre.Backup(source);
+        var repo = await Coffre.Repository.Repository.OpenAsync(new LocalBackend(repoPath), Encoding.UTF8.GetBytes(TestPasswords.Default), CancellationToken.None);
+        await repo.LoadIndexAsync(CancellationToken.None);
+
+        // A backup finishes after this reader (a restore or a drill of "latest") read the index.
+        File.WriteAllBytes(Path.Combine(source, "second.bin"), RandomBytes(400_000, 2));
+        var second = coffre.Backup(source);
+
+        var latest = await repo.FindSnapshotAsync("latest", CancellationToken.None);
+        Assert.StartsWith(second.SnapshotId[..8], latest.Id.ToString(), StringComparison.Ordinal);
+        Assert.True(repo.Index.IsIndexed(latest.Snapshot.Tree));
+        var listed = await repo.LoadSnapshotsAsync(CancellationToken.None);
+        Assert.All(listed, s => Assert.True(repo.Index.IsIndexed(s.Snapshot.Tree)));
+        var nodes = await repo.LoadTreeAsync(latest.Snapshot.Tree, CancellationToken.None);
+        Assert.NotEmpty(nodes);
+    }
+
     private static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];
