@@ -33,6 +33,10 @@ public static class DatabaseEngines
     /// <summary>The engine whose dumps carry this extension (without dot), or null.</summary>
     public static IDatabaseEngine? ForExtension(string extension) => All.FirstOrDefault(e => e.Extension == extension);
 
+    /// <summary>Whether a file of a backup's <c>database/</c> folder is an extra file beside a dump (<c>NAME.roles.sql</c>), not a dump.</summary>
+    public static bool IsExtraFile(string fileName) =>
+        All.Any(e => e.ExtraFileSuffixes.Any(s => fileName.EndsWith("." + s, StringComparison.Ordinal)));
+
     /// <summary>The engine of a section, or a <see cref="CoffreException"/> naming the choices.</summary>
     public static IDatabaseEngine Require(string? engine, string? databaseName) =>
         Find(engine) ?? throw new CoffreException($"database {databaseName}: unknown engine \"{engine}\" (use {Choices})");

@@ -53,6 +53,12 @@ public interface IDatabaseEngine
     /// </summary>
     string? RecogniseDump(ReadOnlySpan<byte> head);
 
+    /// <summary>
+    /// The endings of the extra files its source writes beside a dump (<c>NAME.roles.sql</c>: <c>roles.sql</c>), which
+    /// are never dumps themselves.
+    /// </summary>
+    IReadOnlyList<string> ExtraFileSuffixes { get; }
+
     /// <summary>The extension of a plain SQL text dump no engine claims, when this engine is the one such text is taken for; else null.</summary>
     string? PlainSqlExtension { get; }
 

@@ -21,6 +21,7 @@ public abstract class ServerEngine : IDatabaseEngine
     public bool IsFileBased => false;
     public bool TakesPassword => true;
     public virtual string? PlainSqlExtension => null;
+    public virtual IReadOnlyList<string> ExtraFileSuffixes => [];
 
     public abstract string? RecogniseDump(ReadOnlySpan<byte> head);
 

@@ -94,7 +94,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         }
         foreach (var n in files.Where(n => n.Type == NodeType.File).Select(n => Encoding.UTF8.GetString(n.Name)))
         {
-            if (n.EndsWith(".roles.sql", StringComparison.Ordinal)) continue;
+            if (DatabaseEngines.IsExtraFile(n)) continue;
             var extension = Path.GetExtension(n);
             if (extension.Length > 1 && DatabaseEngines.ForExtension(extension[1..]) is { } engine)
                 yield return (Path.GetFileNameWithoutExtension(n), n, engine.Name);

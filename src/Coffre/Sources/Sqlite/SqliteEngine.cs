@@ -14,6 +14,7 @@ public sealed class SqliteEngine : IDatabaseEngine
     public bool IsFileBased => true;
     public bool TakesPassword => false;
     public string? PlainSqlExtension => null;
+    public IReadOnlyList<string> ExtraFileSuffixes => [];
 
     /// <summary>The default name is the file's, without its extension.</summary>
     public void Complete(IDatabaseSettings db)
