@@ -57,12 +57,12 @@ public sealed class RepositorySection : IPasswordSource
 }
 
 /// <summary>A database to dump: <c>postgresql</c> and <c>mysql</c> (MySQL or MariaDB) servers, or a <c>sqlite</c> file.</summary>
-public sealed class DatabaseSection : IPasswordSource
+public sealed class DatabaseSection : IPasswordSource, Sources.IDatabaseSettings
 {
     /// <summary>The dump's name in the snapshot (<c>database/&lt;name&gt;.&lt;ext&gt;</c>); default: <see cref="Database"/>, or the SQLite file's name without extension.</summary>
     public string? Name { get; set; }
 
-    /// <summary><c>postgresql</c>, <c>mysql</c> or <c>sqlite</c> (see <see cref="DatabaseEngines"/>).</summary>
+    /// <summary><c>postgresql</c>, <c>mysql</c> or <c>sqlite</c> (see <see cref="Sources.DatabaseEngines"/>).</summary>
     public string? Engine { get; set; }
 
     /// <summary>Server host (postgresql, mysql); default 127.0.0.1.</summary>
@@ -100,25 +100,6 @@ public sealed class DatabaseSection : IPasswordSource
 
     /// <inheritdoc/>
     public string? PasswordCommand { get; set; }
-}
-
-/// <summary>The engine names <see cref="DatabaseSection.Engine"/> accepts, and their default ports.</summary>
-public static class DatabaseEngines
-{
-    public const string PostgreSql = "postgresql";
-    public const string MySql = "mysql";
-    public const string Sqlite = "sqlite";
-
-    public static IReadOnlyList<string> All { get; } = [PostgreSql, MySql, Sqlite];
-
-    public static bool IsServer(string? engine) => engine is PostgreSql or MySql;
-
-    public static int? DefaultPort(string? engine) => engine switch
-    {
-        PostgreSql => 5432,
-        MySql => 3306,
-        _ => null,
-    };
 }
 
 /// <summary>A folder of files (uploads, media) backed up as <c>media/&lt;name&gt;/...</c>.</summary>

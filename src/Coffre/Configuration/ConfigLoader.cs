@@ -168,18 +168,14 @@ public static class ConfigLoader
         foreach (var db in c.Databases)
         {
             db.Engine = Trimmed(db.Engine);
-            if (db.Engine is not null && DatabaseEngines.All.FirstOrDefault(e => e.Equals(db.Engine, StringComparison.OrdinalIgnoreCase)) is { } known)
-                db.Engine = known;
+            var engine = Sources.DatabaseEngines.FindIgnoringCase(db.Engine);
+            if (engine is not null) db.Engine = engine.Name;
             db.Path = ResolvePath(dir, Trimmed(db.Path), home);
             db.PasswordFile = ResolvePath(dir, Trimmed(db.PasswordFile), home);
             db.BinDirectory = ResolvePath(dir, Trimmed(db.BinDirectory), home);
-            if (DatabaseEngines.IsServer(db.Engine))
-            {
-                db.Host ??= "127.0.0.1";
-                db.Port ??= DatabaseEngines.DefaultPort(db.Engine);
-            }
-            db.Name = Trimmed(db.Name)
-                ?? (db.Engine == DatabaseEngines.Sqlite && db.Path is not null ? Path.GetFileNameWithoutExtension(db.Path) : Trimmed(db.Database));
+            db.Name = Trimmed(db.Name);
+            engine?.Complete(db);
+            db.Name ??= Trimmed(db.Database);
         }
         foreach (var m in c.Media)
         {

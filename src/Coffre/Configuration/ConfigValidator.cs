@@ -67,9 +67,9 @@ public static partial class ConfigValidator
     private static void Database(string key, DatabaseSection db, Dictionary<string, int> names, int index, Action<string, string> error)
     {
         if (string.IsNullOrWhiteSpace(db.Engine))
-            error($"{key}.engine", $"the engine is required ({Choices(DatabaseEngines.All)})");
-        else if (!DatabaseEngines.All.Contains(db.Engine))
-            error($"{key}.engine", $"unknown engine \"{db.Engine}\" (use {Choices(DatabaseEngines.All)})");
+            error($"{key}.engine", $"the engine is required ({Sources.DatabaseEngines.Choices})");
+        else if (Sources.DatabaseEngines.Find(db.Engine) is null)
+            error($"{key}.engine", $"unknown engine \"{db.Engine}\" (use {Sources.DatabaseEngines.Choices})");
 
         if (string.IsNullOrWhiteSpace(db.Name))
             error($"{key}.name", "a name is required (it names the dump in the snapshot: database/<name>.<ext>)");
@@ -80,30 +80,10 @@ public static partial class ConfigValidator
         else
             names[db.Name] = index;
 
-        if (DatabaseEngines.IsServer(db.Engine))
+        if (Sources.DatabaseEngines.Find(db.Engine) is { } engine)
         {
-            if (string.IsNullOrWhiteSpace(db.Database)) error($"{key}.database", $"the database's name on the {db.Engine} server is required");
-            if (string.IsNullOrWhiteSpace(db.User)) error($"{key}.user", $"the user to connect to {db.Engine} as is required");
-            if (string.IsNullOrWhiteSpace(db.Host)) error($"{key}.host", "the server's host name or address is required");
-            if (db.Port is { } p && (p < 1 || p > 65535)) error($"{key}.port", $"{p} is not a port number (1 to 65535)");
-            if (db.Path is not null) error($"{key}.path", $"\"path\" is for sqlite databases; a {db.Engine} database uses host, port and database");
-            if (db.BinDirectory is { } bin && !Directory.Exists(bin))
-                error($"{key}.binDirectory", File.Exists(bin) ? $"{bin} is a file, not the folder of the {db.Engine} client tools" : $"{bin} does not exist");
-            PasswordSourceErrors(key, db, required: false, error);
-        }
-        else if (db.Engine == DatabaseEngines.Sqlite)
-        {
-            if (string.IsNullOrWhiteSpace(db.Path))
-                error($"{key}.path", "the SQLite database file is required");
-            else if (!File.Exists(db.Path))
-                error($"{key}.path", Directory.Exists(db.Path) ? $"{db.Path} is a folder, not a SQLite database file" : $"{db.Path} does not exist");
-            foreach (var (field, set) in new[]
-            {
-                ("host", db.Host is not null), ("port", db.Port is not null), ("database", db.Database is not null), ("user", db.User is not null),
-                ("passwordEnv", db.PasswordEnv is not null), ("passwordFile", db.PasswordFile is not null), ("passwordCommand", db.PasswordCommand is not null),
-                ("binDirectory", db.BinDirectory is not null), ("allowPrivilegedRestore", db.AllowPrivilegedRestore is not null),
-            })
-                if (set) error($"{key}.{field}", $"\"{field}\" is not used by sqlite databases (only \"path\")");
+            engine.Validate(key, db, error);
+            if (engine.TakesPassword) PasswordSourceErrors(key, db, required: false, error);
         }
     }
 

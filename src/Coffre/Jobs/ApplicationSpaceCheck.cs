@@ -32,7 +32,7 @@ internal static class ApplicationSpaceCheck
         {
             var last = metadata?.Databases.Find(d => d.Name == databases[i].Name);
             if (last is not null) dumps += last.Size;
-            else if (databaseSections[i].Engine == DatabaseEngines.Sqlite && File.Exists(databaseSections[i].Path)) dumps += new FileInfo(databaseSections[i].Path!).Length;
+            else if (DatabaseEngines.Find(databaseSections[i].Engine)?.EstimateDumpSize(databaseSections[i]) is { } estimate) dumps += estimate;
         }
         var since = previous?.Snapshot.Time.ToDateTimeOffset();
         var folders = media.Select(m => (UnixPath.GetFullPath(m.Path!), m.Exclude));

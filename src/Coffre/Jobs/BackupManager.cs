@@ -151,9 +151,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <summary>A media folder's name in the snapshot: its configured name, or its path's last element.</summary>
     public static string MediaName(MediaSection m) => m.Name ?? Path.GetFileName(m.Path!.TrimEnd('/'));
 
-    private static string Describe(DatabaseSection d) => d.Engine == DatabaseEngines.Sqlite
-        ? "sqlite://" + d.Path
-        : $"{d.Engine}://{d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}/{d.Database}";
+    private static string Describe(DatabaseSection d) => DatabaseEngines.Require(d.Engine, d.Name).Locate(d);
 
     /// <summary>A media folder's files and bytes, also added to the backup's totals.</summary>
     private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes, BackupProgress totals)

@@ -128,7 +128,7 @@ public static class ArchiveExporter
     private static IEnumerable<string> DatabaseNames(ApplicationMetadata? metadata, IReadOnlyList<string> dumpFiles, CoffreConfig? config)
     {
         var names = metadata?.Databases.Select(d => d.Name)
-            ?? dumpFiles.Where(f => !f.EndsWith(".roles.sql", StringComparison.Ordinal)).Select(f => f.Contains('.', StringComparison.Ordinal) ? f[..f.LastIndexOf('.')] : f);
+            ?? dumpFiles.Where(f => !Sources.DatabaseEngines.IsExtraFile(f)).Select(f => f.Contains('.', StringComparison.Ordinal) ? f[..f.LastIndexOf('.')] : f);
         return names.Select(n => config?.Databases.FirstOrDefault(d => d.Name == n) is { } d ? d.Database ?? n : n);
     }
 

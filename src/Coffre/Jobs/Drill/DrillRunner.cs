@@ -4,6 +4,7 @@ using Coffre.Jobs.Restore;
 using Coffre.Model;
 using Coffre.Repository;
 using Coffre.Restore;
+using Coffre.Sources;
 
 namespace Coffre.Jobs.Drill;
 
@@ -63,9 +64,9 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
 
     private async Task<DatabaseDrill> DrillDatabaseAsync(Repository.Repository repo, SnapshotEntry entry, DatabaseMetadata d, string scratchFolder, Action<string> step, CancellationToken ct)
     {
-        var target = d.Engine == DatabaseEngines.Sqlite
-            ? Path.Combine(scratchFolder, d.Name + ".sqlite")
-            : $"coffre_drill_{Guid.NewGuid():N}"[..24];
+        if (DatabaseEngines.Find(d.Engine) is not { } engine)
+            return new DatabaseDrill(d.Name, d.Engine, "", d.Tables.Count, d.Tables.Values.Sum(), d.Tables.Count > 0, $"the backup holds a {d.Engine} dump: not an engine Coffre restores (use {DatabaseEngines.Choices})");
+        var target = engine.ScratchTarget(d.Name, scratchFolder);
         var request = new RestoreRequest
         {
             Snapshot = entry.Id.ToString(), Parts = RestoreParts.Databases, Database = d.Name, ToDatabase = target, SafetySnapshot = false,

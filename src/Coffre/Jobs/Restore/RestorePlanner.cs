@@ -5,6 +5,7 @@ using Coffre.Model;
 using Coffre.Platform;
 using Coffre.Repository;
 using Coffre.Restore;
+using Coffre.Sources;
 
 namespace Coffre.Jobs.Restore;
 
@@ -93,19 +94,20 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         }
         foreach (var n in files.Where(n => n.Type == NodeType.File).Select(n => Encoding.UTF8.GetString(n.Name)))
         {
-            if (n.EndsWith(".roles.sql", StringComparison.Ordinal)) continue;
-            var engine = Path.GetExtension(n) switch { ".pgdump" => DatabaseEngines.PostgreSql, ".sql" => DatabaseEngines.MySql, ".sqlite" => DatabaseEngines.Sqlite, _ => null };
-            if (engine is not null) yield return (Path.GetFileNameWithoutExtension(n), n, engine);
+            if (DatabaseEngines.IsExtraFile(n)) continue;
+            var extension = Path.GetExtension(n);
+            if (extension.Length > 1 && DatabaseEngines.ForExtension(extension[1..]) is { } engine)
+                yield return (Path.GetFileNameWithoutExtension(n), n, engine.Name);
         }
     }
 
     /// <summary>
     /// A database's name and dump file come from the backup (metadata.json, a tree): data, never paths. Each must be
-    /// one file name, so that the files named after them (NAME.sqlite, the dump) stay in the folder they go to.
+    /// one file name, so that the files named after them (the dump, NAME.EXT of a file-based engine) stay in the folder they go to.
     /// </summary>
     private static void CheckName(string name, string file, SnapshotEntry entry)
     {
-        foreach (var part in new[] { name, name + ".sqlite", file })
+        foreach (var part in DatabaseEngines.All.Where(e => e.IsFileBased).Select(e => name + "." + e.Extension).Prepend(file).Prepend(name))
             if (!NodeName.IsValid(Encoding.UTF8.GetBytes(part)))
                 throw new CoffreException($"backup {entry.Id.ToShortString()} names a database \"{name}\" (file \"{file}\") that is not a plain file name; the backup is damaged or forged, nothing was restored");
     }
@@ -122,11 +124,12 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
     private async Task<DatabaseRestorePlan?> PlanDatabaseAsync(string name, string engine, string dumpPath, Node node, DatabaseMetadata? meta,
         DatabaseSection? configured, RestoreRequest request, List<string> extras, List<string> warnings, CancellationToken ct)
     {
+        var kind = DatabaseEngines.Find(engine);
         if (request.ToDatabase is { } other)
         {
-            var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, other);
-            if (configured is null && engine != DatabaseEngines.Sqlite)
+            if (configured is null && kind?.IsFileBased != true)
                 throw new CoffreException($"database {name} is not in the configuration, so Coffre does not know its server: add it, or restore its dump with --target DIR");
+            var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, DatabaseEngines.Require(engine, name), other);
             var source = SourceFactory.Create(section, null, environment);
             if (await source.ExistsAsync(ct).ConfigureAwait(false))
                 throw new CoffreException($"--to-database {other}: it exists already; choose a new name (it is created), or drop it first");
@@ -135,9 +138,9 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         if (request.Target is { } target)
         {
             var folder = Path.Combine(Path.GetFullPath(target), "database");
-            if (engine == DatabaseEngines.Sqlite)
+            if (kind?.IsFileBased == true)
             {
-                var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, engine, Inside(folder, name + ".sqlite"));
+                var section = Retarget(configured ?? new DatabaseSection { Name = name, Engine = engine }, kind, Inside(folder, name + "." + kind.Extension));
                 if (File.Exists(section.Path)) throw new CoffreException($"{section.Path} exists already: choose an empty --target folder");
                 return new DatabaseRestorePlan(name, section, dumpPath, node, meta, DatabaseRestoreKind.OtherDatabase, section.Path!, false, extras);
             }
@@ -154,24 +157,29 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         return new DatabaseRestorePlan(name, configured, dumpPath, node, meta, DatabaseRestoreKind.InPlace, Describe(configured), exists, extras);
     }
 
-    /// <summary>A copy of a database's configuration pointed at another database (or SQLite file).</summary>
-    private static DatabaseSection Retarget(DatabaseSection d, string engine, string other) => new()
+    /// <summary>A copy of a database's configuration pointed at another database (or file), as its engine says.</summary>
+    private static DatabaseSection Retarget(DatabaseSection d, IDatabaseEngine engine, string other)
     {
-        Name = d.Name,
-        Engine = engine,
-        Host = d.Host,
-        Port = d.Port,
-        User = d.User,
-        PasswordEnv = d.PasswordEnv,
-        PasswordFile = d.PasswordFile,
-        PasswordCommand = d.PasswordCommand,
-        Database = engine == DatabaseEngines.Sqlite ? null : other,
-        Path = engine == DatabaseEngines.Sqlite ? Path.GetFullPath(other) : null,
-    };
+        var copy = new DatabaseSection
+        {
+            Name = d.Name,
+            Engine = engine.Name,
+            Host = d.Host,
+            Port = d.Port,
+            User = d.User,
+            PasswordEnv = d.PasswordEnv,
+            PasswordFile = d.PasswordFile,
+            PasswordCommand = d.PasswordCommand,
+        };
+        engine.Retarget(copy, other);
+        return copy;
+    }
 
-    public static string Describe(DatabaseSection d) => d.Engine == DatabaseEngines.Sqlite
-        ? d.Path!
-        : $"{d.Engine} database \"{d.Database}\" on {d.Host ?? "127.0.0.1"}:{d.Port ?? DatabaseEngines.DefaultPort(d.Engine)}";
+    public static string Describe(DatabaseSection d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return DatabaseEngines.Require(d.Engine, d.Name).Describe(d);
+    }
 
     private async Task<List<MediaRestorePlan>> PlanMediaAsync(Repository.Repository repo, SnapshotEntry entry, RestoreRequest request,
         IncludeFilter includes, List<string> warnings, CancellationToken ct)
