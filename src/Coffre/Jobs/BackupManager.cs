@@ -71,10 +71,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
         var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
-        var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
+        var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.Properties.StagingFolder, environment)).ToList();
         var host = Posix.GetHostName();
 
-        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, ct).ConfigureAwait(false);
+        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, progress.Note, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {
             Tags = ["coffre", AppTag, .. scope.ExtraTags],

@@ -70,11 +70,11 @@ public abstract class StorageContractTests : IDisposable
         await Backend.CreateAsync(default);
         var data = new byte[100_000];
         Random.Shared.NextBytes(data);
-        var staging = Path.Combine(Backend.StagingFolder, "pack-test-tmp");
+        using var area = new StagingArea(Backend.Properties);
+        var staging = Path.Combine(area.Folder, "pack-test-tmp");
         await File.WriteAllBytesAsync(staging, data);
         var h = Handle(FileType.Pack, data);
-        await Backend.SaveFileAsync(h, staging, default);
-        Assert.False(File.Exists(staging));
+        await Backend.SaveAsync(h, new StagedFileSource(staging, data.Length), default);
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 }
