@@ -66,6 +66,7 @@ public sealed class MemoryBackend : IStorageBackend
 
     public async IAsyncEnumerable<StorageEntry> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         foreach (var (h, b) in _objects)
             if (h.Type == type) yield return new StorageEntry(h.Name, b.Length);
         await Task.CompletedTask.ConfigureAwait(false);
