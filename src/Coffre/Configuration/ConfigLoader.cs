@@ -186,7 +186,8 @@ public static class ConfigLoader
             m.Path = ResolvePath(dir, Trimmed(m.Path), home);
             m.Name = Trimmed(m.Name) ?? (m.Path is null ? null : Path.GetFileName(m.Path));
         }
-        c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home);
+        c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home)
+            ?? (c.Repository.State is { } state ? Path.Combine(state, Journal.LogPaths.FolderName) : null);
         c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
         c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
     }

@@ -43,6 +43,16 @@ public sealed partial record RepositoryLocation(string Kind, string Text)
         return new RepositoryLocation(Local, location);
     }
 
+    /// <summary>
+    /// How a location is recorded (journal, metrics, dashboard): a local one as its absolute path, a remote one
+    /// with its password masked.
+    /// </summary>
+    public static string Canonical(string location)
+    {
+        var l = Parse(location);
+        return l.IsLocal ? Path.GetFullPath(l.Text) : l.ToString();
+    }
+
     /// <summary>The location as given, with any password in a URL (<c>user:pass@</c>) masked: safe for messages and logs.</summary>
     public override string ToString() => IsLocal ? Text : $"{Kind}:{Redact(Text)}";
 
