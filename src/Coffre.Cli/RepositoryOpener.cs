@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Coffre.Configuration;
 using Coffre.Storage;
-using Coffre.Storage.Local;
 
 namespace Coffre.Cli;
 
@@ -15,10 +14,10 @@ internal static class RepositoryOpener
     public static IStorageBackend Backend(ParseResult pr)
     {
         var location = GivenLocation(pr);
-        if (location is null && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.Path;
+        if (location is null && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.LocationInForce;
         if (string.IsNullOrEmpty(location))
-            throw new CoffreException("no repository given: use -r/--repo PATH, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
-        return new LocalBackend(location);
+            throw new CoffreException("no repository given: use -r/--repo LOCATION, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
+        return BackendOpener.Open(RepositoryLocation.Parse(location), BackendOpener.ProcessEnvironment());
     }
 
     /// <summary>-r/--repo, else $COFFRE_REPOSITORY; null when neither names one (the configuration's comes next).</summary>

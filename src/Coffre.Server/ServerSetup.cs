@@ -32,7 +32,7 @@ public sealed record ServerSetup
     /// <summary>What is wrong with the configuration (<see cref="ConfigValidator"/>): nothing is scheduled and the dashboard lists them.</summary>
     public IReadOnlyList<string> ConfigProblems { get; init; } = [];
 
-    public string RepositoryPath => Path.GetFullPath(Config.Repository.Path ?? RepositorySection.DefaultPath);
+    public string RepositoryPath => Storage.RepositoryLocation.Canonical(Config.Repository.LocationInForce);
 
     public string? LogFolder => LogPaths.Resolve(Config.Logging.Path, RepositoryPath);
 

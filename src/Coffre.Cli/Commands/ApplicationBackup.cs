@@ -17,7 +17,7 @@ internal static class ApplicationBackup
         var manager = new BackupManager(config, TimeProvider.System) { CheckFreeSpace = !pr.GetValue<bool>(BackupCommand.NoSpaceCheck) };
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
-        var progress = new BackupProgress();
+        var progress = new BackupProgress { Notice = m => Console.Error.WriteLine($"coffre: {m}") };
         var clock = Stopwatch.StartNew();
         ApplicationBackupResult result;
         await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))

@@ -43,7 +43,7 @@ internal static class BackupCommand
                 UseParent = !pr.GetValue(force),
                 CheckFreeSpace = !pr.GetValue(noSpaceCheck),
             };
-            var progress = new BackupProgress();
+            var progress = new BackupProgress { Notice = m => Console.Error.WriteLine($"coffre: {m}") };
             var clock = Stopwatch.StartNew();
             BackupResult result;
             await using (var held = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, TimeProvider.System, ct))

@@ -43,7 +43,7 @@ internal static class MetricsCommand
     private static MetricsTarget Target(ParseResult pr)
     {
         var config = AppConfig.IsPresent(pr) ? AppConfig.Load(pr) : null;
-        var repository = RepositoryOpener.GivenLocation(pr) ?? config?.Repository.Path;
+        var repository = RepositoryOpener.GivenLocation(pr) ?? config?.Repository.Location;
         var logs = LogPaths.Resolve(config?.Logging.Path, repository);
         if (repository is null && logs is null)
             throw new CoffreException("no repository given: use -r/--repo PATH, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);

@@ -34,7 +34,8 @@ internal static class PruneCommand
             await using var _ = await RepositoryLock.AcquireAsync(repo, exclusive: true, TimeProvider.System, ct);
             var pruner = new Pruner(repo);
             var plan = await pruner.PlanAsync(options, ct);
-            var (needed, available) = pruner.Space(plan);
+            var (needed, available) = await pruner.SpaceAsync(plan, ct);
+            if (available is null && needed > 0 && !json && !quiet) Console.Error.WriteLine($"coffre: {DiskSpace.Unknown(repo.Backend.Location)}");
             if (!json && !quiet) PruneReport.PrintPlan(plan, needed, available, dry);
             if (!dry && plan.HasWork)
                 await pruner.ExecuteAsync(plan, json || quiet ? null : PruneReport.PrintStep, ct);

@@ -6,7 +6,7 @@ namespace Coffre.Cli.Commands;
 /// <summary>What prune prints: the plan's numbers (and, for a dry run, each pack), each step, or one JSON object.</summary>
 internal static class PruneReport
 {
-    public static void PrintPlan(PrunePlan plan, long needed, long available, bool dryRun)
+    public static void PrintPlan(PrunePlan plan, long needed, long? available, bool dryRun)
     {
         var s = plan.Stats;
         Console.WriteLine($"used:         {s.UsedBlobs,8} blobs / {Units.Bytes(s.UsedBytes)}");
@@ -19,7 +19,8 @@ internal static class PruneReport
         if (plan.ForgetPacks.Count > 0) Console.WriteLine($"missing:      {plan.ForgetPacks.Count,8} packs the index names hold nothing needed: dropped from the index");
         if (plan.ObsoleteIndexFiles.Count > 0) Console.WriteLine($"index:        {plan.ObsoleteIndexFiles.Count,8} files replaced ({s.ReindexedPacks} kept packs described anew)");
         Console.WriteLine($"frees:        {Units.Bytes(s.FreedBytes)}; unused afterwards {Units.Bytes(s.UnusedAfter)}");
-        if (needed > 0) Console.WriteLine($"space:        needs {Units.Bytes(needed)} free to write, {Units.Bytes(available)} available{(needed > available ? " (NOT ENOUGH)" : "")}");
+        if (needed > 0 && available is { } free) Console.WriteLine($"space:        needs {Units.Bytes(needed)} free to write, {Units.Bytes(free)} available{(needed > free ? " (NOT ENOUGH)" : "")}");
+        else if (needed > 0) Console.WriteLine($"space:        needs {Units.Bytes(needed)} free to write, free space unknown (not checked)");
         if (!dryRun) return;
         foreach (var p in plan.UnindexedPacks) Console.WriteLine($"would delete pack {p.Id.ToShortString()} ({Units.Bytes(p.Size)}, no index names it)");
         foreach (var (id, blobs) in plan.Repack) Console.WriteLine($"would repack pack {id.ToShortString()} (keeping {blobs.Count} blobs / {Units.Bytes(blobs.Sum(b => (long)b.Length))})");
@@ -33,7 +34,7 @@ internal static class PruneReport
         if (step.Total > 0) Console.WriteLine(step.Describe());
     }
 
-    public static void PrintJson(PrunePlan plan, long needed, long available, bool dryRun)
+    public static void PrintJson(PrunePlan plan, long needed, long? available, bool dryRun)
     {
         var s = plan.Stats;
         JsonText.Print(new

@@ -21,7 +21,7 @@ internal static class RunAlerts
         CoffreConfig config;
         try { config = AppConfig.Load(pr); }
         catch (CoffreException) { return; } // the command reported it; without a configuration there is nobody to tell
-        var repository = run.Repository ?? RepositoryOpener.GivenLocation(pr) ?? config.Repository.Path;
+        var repository = run.Repository ?? RepositoryOpener.GivenLocation(pr) ?? config.Repository.Location;
         if (await RunAlerting.AfterRunAsync(config, run, repository, exitCode, error, failure, null, TimeProvider.System, ct) is not { } trouble) return;
         Warn(trouble.Warning);
         RunRecorder.RecordAlertFailure(pr, run, exitCode, trouble.JournalError);

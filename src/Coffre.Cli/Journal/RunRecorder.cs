@@ -67,7 +67,7 @@ internal static class RunRecorder
             try { config = AppConfig.Load(pr); }
             catch (CoffreException) { } // the command reported it; the journal does what it can without it
         }
-        return (repository ?? RepositoryOpener.GivenLocation(pr) ?? config?.Repository.Path, config?.Logging);
+        return (repository ?? RepositoryOpener.GivenLocation(pr) ?? config?.Repository.Location, config?.Logging);
     }
 
     private static void Warn(string message)

@@ -24,6 +24,8 @@ public static class DiskSpaceThreshold
     }
 
     /// <summary>Measures the file system holding <paramref name="path"/> (statvfs) and applies <see cref="Problem(FileSystemSpace, string, double?, long?)"/>.</summary>
+    /// <remarks>A remote repository's free space cannot be measured here: no problem is reported for it.</remarks>
     public static string? Problem(string path, double? percent, long? bytes) =>
-        percent is null && bytes is null ? null : Problem(Posix.StatFileSystem(UnixPath.FromString(path)), path, percent, bytes);
+        percent is null && bytes is null || !Storage.RepositoryLocation.Parse(path).IsLocal ? null
+            : Problem(Posix.StatFileSystem(UnixPath.FromString(path)), path, percent, bytes);
 }

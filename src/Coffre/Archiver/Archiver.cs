@@ -20,7 +20,7 @@ public sealed class Archiver(Repository.Repository repo, TimeProvider clock)
         var paths = resolved.Select(t => Encoding.UTF8.GetString(t.FullPath)).Order(StringComparer.Ordinal).ToList();
         var hostname = options.Hostname ?? Posix.GetHostName();
         var parent = options.UseParent ? await FindParentAsync(hostname, paths, ct).ConfigureAwait(false) : null;
-        if (options.CheckFreeSpace) BackupSpaceCheck.EnsureRoom(repo, [.. resolved.Select(t => t.FullPath)], excludes, parent?.Snapshot.Time.ToDateTimeOffset(), ct);
+        if (options.CheckFreeSpace) await BackupSpaceCheck.EnsureRoomAsync(repo, [.. resolved.Select(t => t.FullPath)], excludes, parent?.Snapshot.Time.ToDateTimeOffset(), progress.Note, ct).ConfigureAwait(false);
 
         await using var pipeline = new BackupPipeline(repo, progress, options.FileWorkers, options.BlobWorkers, ct);
         var parentRoot = parent is null ? null : await pipeline.TryLoadTreeAsync(parent.Snapshot.Tree).ConfigureAwait(false);

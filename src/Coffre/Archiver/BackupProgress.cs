@@ -35,6 +35,11 @@ public sealed class BackupProgress
         Interlocked.Add(ref _totalBytes, bytes);
     }
 
+    /// <summary>Told one line the user should read, not an error (e.g. a space check that had to be skipped).</summary>
+    public Action<string>? Notice { get; init; }
+
+    internal void Note(string message) => Notice?.Invoke(message);
+
     internal void ScanDone() => _scanFinished = true;
     internal void Error() => Interlocked.Increment(ref _errors);
 }

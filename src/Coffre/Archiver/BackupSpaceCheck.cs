@@ -15,9 +15,14 @@ internal static class BackupSpaceCheck
 {
     public const string Advice = "Free some space (forget old snapshots, then 'coffre prune'), or use --no-space-check when the data compresses or deduplicates well.";
 
-    public static void EnsureRoom(Repository.Repository repo, IReadOnlyList<byte[]> targets, ExcludeMatcher excludes, DateTimeOffset? since, CancellationToken ct)
+    /// <param name="notice">Told, in one line, when the backend cannot know its free space (the check is then skipped).</param>
+    public static async Task EnsureRoomAsync(Repository.Repository repo, IReadOnlyList<byte[]> targets, ExcludeMatcher excludes, DateTimeOffset? since, Action<string> notice, CancellationToken ct)
     {
-        var available = DiskSpace.Available(repo.Backend.StagingFolder);
+        if (await DiskSpace.AvailableAsync(repo.Backend, ct).ConfigureAwait(false) is not { } available)
+        {
+            notice(DiskSpace.Unknown(repo.Backend.Location));
+            return;
+        }
         if (DiskSpace.WithMargin(SourceFileSystemsUsed(targets)) <= available) return;
         var changed = SizeOfChangedFiles(targets.Select(t => (t, excludes)), since, ct);
         DiskSpace.EnsureRoom(repo.Backend.Location, DiskSpace.WithMargin(changed), available, "this backup",

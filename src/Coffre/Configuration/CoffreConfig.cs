@@ -43,8 +43,27 @@ public sealed class RepositorySection : IPasswordSource
 {
     public const string DefaultPath = "./backups";
 
-    /// <summary>The repository folder; default <c>./backups</c> next to the configuration file.</summary>
+    /// <summary>
+    /// The repository folder; default <c>./backups</c> next to the configuration file. After loading: the local
+    /// repository's absolute folder, or null when <see cref="Location"/> is a remote one.
+    /// </summary>
     public string? Path { get; set; } = DefaultPath;
+
+    /// <summary>
+    /// Where the repository is, in restic's syntax (a path, <c>local:/path</c>, <c>s3:…</c>, <c>rest:…</c>,
+    /// <c>rclone:…</c>, <c>sftp:…</c>; see <see cref="Storage.RepositoryLocation"/>); wins over <see cref="Path"/>.
+    /// After loading it always holds the location in force (a local path made absolute).
+    /// </summary>
+    public string? Location { get; set; }
+
+    /// <summary>
+    /// The folder of local state that is not the repository (journal, logs, incidents, the service's keys);
+    /// default: beside a local repository, or a per-repository folder under $XDG_STATE_HOME for a remote one.
+    /// </summary>
+    public string? State { get; set; }
+
+    /// <summary>The location in force: <see cref="Location"/>, else <see cref="Path"/>, else the default folder.</summary>
+    public string LocationInForce => Location ?? Path ?? DefaultPath;
 
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }

@@ -163,7 +163,7 @@ public static class ConfigLoader
     private static void Complete(CoffreConfig c, string dir, string? home)
     {
         c.Application = Trimmed(c.Application);
-        c.Repository.Path = ResolvePath(dir, Trimmed(c.Repository.Path), home);
+        CompleteRepository(c.Repository, dir, home);
         c.Repository.PasswordFile = ResolvePath(dir, Trimmed(c.Repository.PasswordFile), home);
         foreach (var db in c.Databases)
         {
@@ -182,9 +182,36 @@ public static class ConfigLoader
             m.Path = ResolvePath(dir, Trimmed(m.Path), home);
             m.Name = Trimmed(m.Name) ?? (m.Path is null ? null : Path.GetFileName(m.Path));
         }
-        c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home);
+        c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home)
+            ?? (c.Repository.State is { } state ? Path.Combine(state, Journal.LogPaths.FolderName) : null);
         c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
         c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// <c>location</c> wins over <c>path</c>; a local one is made absolute against the configuration's folder and
+    /// copied to Path, a remote one leaves Path null. An unreadable location is left for the validator to report.
+    /// </summary>
+    private static void CompleteRepository(RepositorySection r, string dir, string? home)
+    {
+        r.State = ResolvePath(dir, Trimmed(r.State), home);
+        var given = Trimmed(r.Location) ?? Trimmed(r.Path);
+        if (given is null)
+        {
+            r.Path = null;
+            r.Location = null;
+            return;
+        }
+        Storage.RepositoryLocation location;
+        try { location = Storage.RepositoryLocation.Parse(given); }
+        catch (CoffreException)
+        {
+            r.Location = given;
+            r.Path = null;
+            return;
+        }
+        r.Path = location.IsLocal ? ResolvePath(dir, location.Text, home) : null;
+        r.Location = r.Path ?? given;
     }
 
     private static string? Trimmed(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

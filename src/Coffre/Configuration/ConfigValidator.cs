@@ -26,8 +26,13 @@ public static partial class ConfigValidator
         else if (c.Application.Any(ch => ch == ',' || char.IsWhiteSpace(ch) || char.IsControl(ch)))
             Error("application", $"\"{c.Application}\" cannot contain spaces or commas (it becomes the tag app:<name>)");
 
-        if (string.IsNullOrWhiteSpace(c.Repository.Path))
-            Error("repository.path", "the repository folder is required, e.g. \"./backups\"");
+        if (string.IsNullOrWhiteSpace(c.Repository.Location))
+            Error("repository.path", "the repository folder is required, e.g. \"./backups\" (or a \"location\", e.g. \"s3:https://host/bucket\")");
+        else
+        {
+            try { Storage.RepositoryLocation.Parse(c.Repository.Location); }
+            catch (CoffreException e) { Error("repository.location", e.Message); }
+        }
         PasswordSourceErrors("repository", c.Repository, required: true, Error);
 
         var dbNames = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);

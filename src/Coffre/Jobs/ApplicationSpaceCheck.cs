@@ -16,9 +16,13 @@ namespace Coffre.Jobs;
 internal static class ApplicationSpaceCheck
 {
     public static async Task EnsureRoomAsync(Repository.Repository repo, Func<Model.Snapshot, bool> isPrevious, IReadOnlyList<IDatabaseSource> databases,
-        IReadOnlyList<DatabaseSection> databaseSections, IReadOnlyList<MediaSection> media, CancellationToken ct)
+        IReadOnlyList<DatabaseSection> databaseSections, IReadOnlyList<MediaSection> media, Action<string> notice, CancellationToken ct)
     {
-        var available = DiskSpace.Available(repo.Backend.StagingFolder);
+        if (await DiskSpace.AvailableAsync(repo.Backend, ct).ConfigureAwait(false) is not { } available)
+        {
+            notice(DiskSpace.Unknown(repo.Backend.Location));
+            return;
+        }
         var previous = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).LastOrDefault(s => isPrevious(s.Snapshot));
         ApplicationMetadata? metadata = null;
         if (previous is not null)

@@ -4,7 +4,7 @@ using Coffre.Configuration;
 using Coffre.Platform;
 using Coffre.Repository.Locking;
 using Coffre.Sources;
-using Coffre.Storage.Local;
+using Coffre.Storage;
 
 namespace Coffre.Jobs;
 
@@ -16,6 +16,10 @@ namespace Coffre.Jobs;
 /// </summary>
 public sealed partial class BackupManager(CoffreConfig config, TimeProvider clock, IDictionary<string, string?>? environment = null)
 {
+    /// <summary>The environment backends take their credentials from: the one given, else this process's.</summary>
+    private IReadOnlyDictionary<string, string?> BackendEnvironment() =>
+        environment is null ? BackendOpener.ProcessEnvironment() : new Dictionary<string, string?>(environment, StringComparer.Ordinal);
+
     public string Application => config.Application ?? throw new CoffreException("the configuration names no application");
     public string AppTag => "app:" + Application;
 
@@ -31,7 +35,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <param name="loadIndex">false: only the key and config (check and prune read the index files themselves; rotation needs none).</param>
     public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, bool loadIndex, CancellationToken ct)
     {
-        var backend = new LocalBackend(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
+        var backend = BackendOpener.Open(RepositoryLocation.Parse(destination ?? config.Repository.LocationInForce), BackendEnvironment());
         var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
         if (!loadIndex) return repo;
         await repo.LoadIndexAsync(ct).ConfigureAwait(false);
@@ -71,10 +75,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         var started = clock.GetUtcNow();
         var databaseSections = config.Databases.Where(d => scope.Databases?.Contains(d.Name!) ?? true).ToList();
         var mediaSections = config.Media.Where(m => scope.Media?.Contains(MediaName(m)) ?? true).ToList();
-        var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.StagingFolder, environment)).ToList();
+        var sources = databaseSections.Select(d => SourceFactory.Create(d, repo.Backend.Properties.StagingFolder, environment)).ToList();
         var host = Posix.GetHostName();
 
-        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, ct).ConfigureAwait(false);
+        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, s => s.Hostname == host && s.Tags?.Contains(AppTag) == true, sources, databaseSections, mediaSections, progress.Note, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {
             Tags = ["coffre", AppTag, .. scope.ExtraTags],

@@ -2,7 +2,8 @@ namespace Coffre.Journal;
 
 /// <summary>
 /// Where the journal lives (docs/logging.md): the configuration's <c>logging.path</c> when it sets one, else a
-/// <c>logs</c> folder beside the repository folder (<c>/srv/boutique/backups</c> logs to <c>/srv/boutique/logs</c>).
+/// <c>logs</c> folder in the state folder (<see cref="Storage.StateFolder"/>): beside a local repository's folder
+/// (<c>/srv/boutique/backups</c> logs to <c>/srv/boutique/logs</c>), under $XDG_STATE_HOME for a remote one.
 /// Beside, not inside: the repository folder holds only what restic's format defines.
 /// </summary>
 public static class LogPaths
@@ -19,11 +20,10 @@ public static class LogPaths
     public const string SignInFile = "logins.jsonl";
 
     /// <summary>The log folder, or null when neither a configured folder nor a repository is known.</summary>
+    /// <param name="repository">The repository's location (a path or a remote location).</param>
     public static string? Resolve(string? configuredFolder, string? repository)
     {
         if (!string.IsNullOrWhiteSpace(configuredFolder)) return Path.GetFullPath(configuredFolder);
-        if (string.IsNullOrWhiteSpace(repository)) return null;
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(repository)));
-        return parent is null ? null : Path.Combine(parent, FolderName);
+        return Storage.StateFolder.Resolve(null, repository) is { } state ? Path.Combine(state, FolderName) : null;
     }
 }

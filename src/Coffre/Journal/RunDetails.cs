@@ -46,7 +46,7 @@ public sealed class RunDetails
     {
         ArgumentNullException.ThrowIfNull(config);
         Application = config.Application;
-        Repository = Path.GetFullPath(destination ?? config.Repository.Path ?? RepositorySection.DefaultPath);
+        Repository = Storage.RepositoryLocation.Canonical(destination ?? config.Repository.LocationInForce);
     }
 
     /// <summary>The snapshot the run wrote or read, and how much it moved.</summary>

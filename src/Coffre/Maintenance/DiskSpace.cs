@@ -13,6 +13,16 @@ public static class DiskSpace
     /// <summary>Bytes a write may use on the file system holding <paramref name="path"/> (statvfs f_bavail).</summary>
     public static long Available(string path) => Posix.StatFileSystem(UnixPath.FromString(path)).Available;
 
+    /// <summary>Free space where <paramref name="backend"/> stores objects, or null when it cannot tell.</summary>
+    public static async Task<long?> AvailableAsync(Storage.IStorageBackend backend, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return (await backend.CapacityAsync(ct).ConfigureAwait(false)).AvailableBytes;
+    }
+
+    /// <summary>What a check says when the backend cannot tell its free space (the check is then skipped).</summary>
+    public static string Unknown(string location) => $"the free space at {location} cannot be known: the check is skipped";
+
     /// <summary>
     /// What to ask for on top of an estimate: 1 MiB plus 2% for what estimates leave out (tree blobs, pack
     /// headers, index files, file-system blocks).

@@ -28,6 +28,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
     private int _pendingIndexBlobs;
     private readonly SemaphoreSlim _indexLock = new(1, 1);
     private readonly CancellationTokenSource _cts = new();
+    private readonly StagingArea _staging;
     private Exception? _failure;
     private long _dataBlobs, _treeBlobs, _dataAdded, _dataAddedPacked;
 
@@ -37,6 +38,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(repo);
         repo.EnsureWritable();
         _repo = repo;
+        _staging = new StagingArea(repo.Backend.Properties);
         _uploaders = Enumerable.Range(0, uploadConcurrency).Select(_ => Task.Run(UploadLoopAsync)).ToArray();
     }
 
@@ -79,7 +81,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         PackBuilder? full = null;
         lock (_packLock)
         {
-            var b = _builders[(int)type] ??= new PackBuilder(type, _repo.Backend.StagingFolder);
+            var b = _builders[(int)type] ??= new PackBuilder(type, _staging.Folder);
             b.Add(id, sealedBlob.Span, uncompressedLength);
             if (b.IsFull)
             {
@@ -135,7 +137,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
             using (pack)
             {
                 pack.Seal();
-                await _repo.Backend.SaveFileAsync(new StorageHandle(FileType.Pack, pack.Id.ToString()), pack.StagingPath, _cts.Token).ConfigureAwait(false);
+                await _repo.Backend.SaveAsync(new StorageHandle(FileType.Pack, pack.Id.ToString()), new StagedFileSource(pack.StagingPath, pack.Length), _cts.Token).ConfigureAwait(false);
                 _repo.Index.Add(pack.Id, pack.Blobs);
                 foreach (var b in pack.Blobs) _inFlight.TryRemove(b.Id, out _);
                 bool flush;
@@ -199,6 +201,7 @@ public sealed class RepositoryWriter : IAsyncDisposable
         catch (Exception) { /* the failure was already reported by FlushAsync or the caller */ }
         while (_uploads.Reader.TryRead(out var p)) p.Dispose();
         foreach (var b in _builders) b?.Abandon();
+        _staging.Dispose();
         _cts.Dispose();
         _indexLock.Dispose();
     }

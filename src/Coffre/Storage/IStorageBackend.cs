@@ -16,7 +16,8 @@ public readonly record struct StorageEntry(string Name, long Size);
 /// <item>Save is atomic: after a crash an object is either absent or whole, never partial; objects are never modified.
 /// Saving a name that already exists is an error (names are content hashes, so a retry may treat "exists with the
 /// same size" as success).</item>
-/// <item>A missing object raises <see cref="StorageNotFoundException"/>; any other failure is permanent for that call.</item>
+/// <item>A missing object raises <see cref="StorageNotFoundException"/>; a failure worth retrying (connection
+/// reset, timeout, 5xx) raises <see cref="TransientStorageException"/>; any other failure is permanent for that call.</item>
 /// <item>List returns only well-formed names (64 hex, or config) and never temp files.</item>
 /// <item>All methods are safe to call concurrently.</item>
 /// </list>
@@ -32,19 +33,15 @@ public interface IStorageBackend
     /// <summary>Creates the folder structure of a new repository; harmless when it exists.</summary>
     Task CreateAsync(CancellationToken ct);
 
-    Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct);
+    /// <summary>What the backend is (connections, staging folder, local folder), as data.</summary>
+    BackendProperties Properties { get; }
 
     /// <summary>
-    /// Where large objects (packs) are staged while they are written: a folder on the repository's own
-    /// filesystem for a local repository (so storing is a rename), the system temp folder for remote ones.
+    /// Stores <paramref name="source"/> under <paramref name="handle"/>, atomically. The source may be opened
+    /// several times (a retry starts again from its first byte). A <see cref="StagedFileSource"/> may be moved
+    /// into place by a backend whose staging folder holds it; otherwise it is left to the caller.
     /// </summary>
-    string StagingFolder { get; }
-
-    /// <summary>
-    /// Stores a complete, fsynced staging file under <paramref name="handle"/> and removes the staging file.
-    /// Same atomicity rules as <see cref="SaveAsync"/>.
-    /// </summary>
-    Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct);
+    Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct);
 
     /// <summary>Reads a whole object (config, keys, index, snapshots, locks: small objects).</summary>
     Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct);
@@ -67,6 +64,19 @@ public interface IStorageBackend
     /// how many went. Only under an exclusive lock: a running writer's files look the same.
     /// </summary>
     Task<int> RemoveLeftoversAsync(CancellationToken ct);
+
+    /// <summary>Free space for the repository's objects, or <see cref="StorageCapacity.Unknown"/> when the backend cannot tell.</summary>
+    Task<StorageCapacity> CapacityAsync(CancellationToken ct);
+}
+
+public static class StorageBackendExtensions
+{
+    /// <summary>Stores bytes held in memory (small objects).</summary>
+    public static Task SaveAsync(this IStorageBackend backend, StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return backend.SaveAsync(handle, SaveSource.FromBytes(data), ct);
+    }
 }
 
 public sealed class StorageNotFoundException : FileNotFoundException

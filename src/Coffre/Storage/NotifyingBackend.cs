@@ -10,20 +10,15 @@ public readonly record struct StorageChange(StorageHandle Handle, bool Removed);
 public sealed class NotifyingBackend(IStorageBackend inner, Action<StorageChange> onChange) : IStorageBackend
 {
     public string Location => inner.Location;
-    public string StagingFolder => inner.StagingFolder;
+    public BackendProperties Properties => inner.Properties;
+    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
 
     public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
     public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
 
-    public async Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    public async Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
     {
-        await inner.SaveAsync(handle, data, ct).ConfigureAwait(false);
-        onChange(new StorageChange(handle, Removed: false));
-    }
-
-    public async Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
-    {
-        await inner.SaveFileAsync(handle, stagingPath, ct).ConfigureAwait(false);
+        await inner.SaveAsync(handle, source, ct).ConfigureAwait(false);
         onChange(new StorageChange(handle, Removed: false));
     }
 

@@ -81,11 +81,11 @@ public sealed class CheckBesideBackupTests : IDisposable
     private sealed class OnListBackend(IStorageBackend inner, FileType type, Action onList) : IStorageBackend
     {
         public string Location => inner.Location;
-        public string StagingFolder => inner.StagingFolder;
+        public BackendProperties Properties => inner.Properties;
+        public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
         public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
         public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
-        public Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct) => inner.SaveAsync(handle, data, ct);
-        public Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct) => inner.SaveFileAsync(handle, stagingPath, ct);
+        public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct) => inner.SaveAsync(handle, source, ct);
         public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => inner.LoadAsync(handle, ct);
         public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct) => inner.ReadAtAsync(handle, offset, buffer, ct);
         public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => inner.OpenReadAsync(handle, ct);

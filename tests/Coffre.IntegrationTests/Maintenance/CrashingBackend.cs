@@ -15,12 +15,12 @@ internal sealed class CrashingBackend(IStorageBackend inner, int changesBeforeCr
     public bool Crashed => _crashed;
 
     public string Location => inner.Location;
-    public string StagingFolder => inner.StagingFolder;
+    public BackendProperties Properties => inner.Properties;
+    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Guard(() => inner.CapacityAsync(ct));
 
     public Task<bool> ExistsAsync(CancellationToken ct) => Guard(() => inner.ExistsAsync(ct));
     public Task CreateAsync(CancellationToken ct) => Guard(() => inner.CreateAsync(ct));
-    public Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct) => Change(handle, () => inner.SaveAsync(handle, data, ct));
-    public Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct) => Change(handle, () => inner.SaveFileAsync(handle, stagingPath, ct));
+    public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct) => Change(handle, () => inner.SaveAsync(handle, source, ct));
     public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => Guard(() => inner.LoadAsync(handle, ct));
     public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct) => Guard(() => inner.ReadAtAsync(handle, offset, buffer, ct));
     public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => Guard(() => inner.OpenReadAsync(handle, ct));

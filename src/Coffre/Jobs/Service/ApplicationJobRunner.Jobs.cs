@@ -28,7 +28,7 @@ public sealed partial class ApplicationJobRunner
     {
         run.ForApplication(Config);
         var manager = Manager();
-        var counters = new BackupProgress();
+        var counters = new BackupProgress { Notice = m => Say(m) };
         Progress.Counting(counters);
         var result = await manager.CreateBackupAsync(null, counters, ct).ConfigureAwait(false);
         foreach (var e in result.Backup.Errors) Say($"cannot read {e.Path}: {e.Message}");

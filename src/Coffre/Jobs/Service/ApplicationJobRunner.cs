@@ -42,7 +42,7 @@ public sealed partial class ApplicationJobRunner : IDisposable
     public Action<string>? Output { get; init; }
 
     /// <summary>The repository of the configuration, absolute.</summary>
-    public string RepositoryPath => Path.GetFullPath(Config.Repository.Path ?? RepositorySection.DefaultPath);
+    public string RepositoryPath => Storage.RepositoryLocation.Canonical(Config.Repository.LocationInForce);
 
     /// <summary>Runs one job to its end and journals it; never throws for the job's own failures (they are in the result).</summary>
     /// <param name="ct">

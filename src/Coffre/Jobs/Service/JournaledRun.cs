@@ -24,7 +24,7 @@ internal sealed class JournaledRun(CoffreConfig config, TimeProvider clock, IDic
             (error, exitCode) = FailureMessage.Describe(e, ct.IsCancellationRequested);
             failure = e;
         }
-        var repository = run.Repository ?? Path.GetFullPath(config.Repository.Path ?? RepositorySection.DefaultPath);
+        var repository = run.Repository ?? Storage.RepositoryLocation.Canonical(config.Repository.LocationInForce);
         var record = run.ToRecord(clock, repository, exitCode, error);
         Journal(record);
         if (await RunAlerting.AfterRunAsync(config, run, repository, exitCode, error, failure, environment, clock, ct).ConfigureAwait(false) is { } trouble)

@@ -38,7 +38,7 @@ public static class MasterKeyRotation
         try
         {
             var resumed = store.HasStarted;
-            store.RemoveLeftoverStagingFiles(backend.StagingFolder);
+            RotationStore.RemoveLeftoverStagingFiles(backend.Properties.StagingFolder);
             var newKey = resumed
                 ? (await RotationSwitch.UnlockStagedAsync(store, password, ct).ConfigureAwait(false)).Key
                 : await StageKeysAsync(old, store, password, options, clock, ct).ConfigureAwait(false);
@@ -80,7 +80,7 @@ public static class MasterKeyRotation
         var old = await Repository.Repository.OpenIgnoringRotationAsync(backend, password, ct).ConfigureAwait(false);
         await using var held = await RepositoryLock.AcquireAsync(old, exclusive: true, clock, ct).ConfigureAwait(false);
         await old.LoadIndexAsync(ct).ConfigureAwait(false);
-        store.RemoveLeftoverStagingFiles(backend.StagingFolder);
+        RotationStore.RemoveLeftoverStagingFiles(backend.Properties.StagingFolder);
         var removed = 0;
         foreach (var (_, newPack) in store.ReadJournal())
         {

@@ -25,7 +25,8 @@ public static class PackReencryptor
         if (described != size)
             throw new InvalidDataException($"pack {oldPack.ToShortString()} is {size} bytes but its header describes {described}: run 'coffre check --read-data'");
 
-        var staging = Path.Combine(backend.StagingFolder, $"{RotationStore.StagingFilePrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
+        using var area = new StagingArea(backend.Properties);
+        var staging = Path.Combine(area.Folder, $"{RotationStore.StagingFilePrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
         try
         {
             BlobId newId;
@@ -66,7 +67,7 @@ public static class PackReencryptor
                 newId = new BlobId(hash.GetHashAndReset());
             }
             // The same stored bytes under a new random IV: the name cannot collide with the old pack's.
-            await backend.SaveFileAsync(new StorageHandle(FileType.Pack, newId.ToString()), staging, ct).ConfigureAwait(false);
+            await backend.SaveAsync(new StorageHandle(FileType.Pack, newId.ToString()), new StagedFileSource(staging, size), ct).ConfigureAwait(false);
             return newId;
         }
         finally

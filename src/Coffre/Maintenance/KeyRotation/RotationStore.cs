@@ -17,7 +17,7 @@ namespace Coffre.Maintenance.KeyRotation;
 /// <item><c>packs</c>: the journal, one line "OLD NEW" per re-encrypted pack (no secret: pack IDs are hashes).</item>
 /// <item><c>switching</c>: the old objects are being replaced; from here on the rotation can only go forward.</item>
 /// </list>
-/// Key rotation works on local repositories only (the only kind Coffre has today).
+/// Key rotation works on local repositories only (<see cref="BackendProperties.LocalFolder"/>).
 /// </summary>
 public sealed class RotationStore
 {
@@ -33,10 +33,10 @@ public sealed class RotationStore
 
     private readonly Lock _journalLock = new();
 
-    private RotationStore(LocalBackend repository)
+    private RotationStore(string repositoryRoot)
     {
-        RepositoryRoot = repository.Root;
-        Folder = Path.Combine(repository.Root, FolderName);
+        RepositoryRoot = repositoryRoot;
+        Folder = Path.Combine(repositoryRoot, FolderName);
         Staged = new LocalBackend(Folder);
     }
 
@@ -46,18 +46,27 @@ public sealed class RotationStore
     /// <summary>The new key files, index files, snapshots and config, in restic's layout.</summary>
     public LocalBackend Staged { get; }
 
-    public static RotationStore For(IStorageBackend backend) => backend is LocalBackend local
-        ? new RotationStore(local)
-        : throw new CoffreException($"master-key rotation works on local repositories only, not on {backend?.Location}");
+    /// <summary>The rotation state of a local repository (found through its properties, so a wrapped backend keeps it).</summary>
+    public static RotationStore For(IStorageBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return backend.Properties.LocalFolder is { } root
+            ? new RotationStore(root)
+            : throw new CoffreException($"master-key rotation works on local repositories only, not on {backend.Location}");
+    }
 
-    /// <summary>Refuses to work on a repository whose master-key rotation has started and not finished.</summary>
+    /// <summary>
+    /// Refuses to work on a repository whose master-key rotation has started and not finished. Only a local
+    /// repository can hold one (rotation refuses any other), so there is nothing to check elsewhere.
+    /// </summary>
     public static void ThrowIfPending(IStorageBackend backend)
     {
-        if (backend is not LocalBackend local) return;
-        var store = new RotationStore(local);
+        ArgumentNullException.ThrowIfNull(backend);
+        if (backend.Properties.LocalFolder is not { } root) return;
+        var store = new RotationStore(root);
         if (store.HasStarted || store.IsSwitching)
             throw new CoffreException(
-                $"a master-key rotation of {local.Root} is running or was interrupted: wait for it, or run 'coffre key rotate-master' with the same password to finish it",
+                $"a master-key rotation of {root} is running or was interrupted: wait for it, or run 'coffre key rotate-master' with the same password to finish it",
                 ExitCodes.Locked);
     }
 
@@ -132,9 +141,9 @@ public sealed class RotationStore
         AtomicFile.WriteAllBytesAsync(Path.Combine(RepositoryRoot, "config"), sealedConfig, overwrite: true, ReadOnly, ct);
 
     /// <summary>Removes the half-written packs of a rotation that was killed (the caller holds the exclusive lock).</summary>
-    public void RemoveLeftoverStagingFiles(string stagingFolder)
+    public static void RemoveLeftoverStagingFiles(string? stagingFolder)
     {
-        if (!Directory.Exists(stagingFolder)) return;
+        if (stagingFolder is null || !Directory.Exists(stagingFolder)) return;
         foreach (var file in Directory.EnumerateFiles(stagingFolder, StagingFilePrefix + "*-tmp")) File.Delete(file);
     }
 

@@ -24,7 +24,7 @@ internal static class RotationSwitch
         var live = Repository.Repository.WithKey(backend, newKey, config, keyName);
         await using var newLock = await RepositoryLock.AcquireAsync(live, exclusive: true, clock, ct).ConfigureAwait(false);
         if (heldLock is not null) await heldLock.DisposeAsync().ConfigureAwait(false);
-        store.RemoveLeftoverStagingFiles(backend.StagingFolder);
+        RotationStore.RemoveLeftoverStagingFiles(backend.Properties.StagingFolder);
 
         var stagedKeys = await CopyMissingAsync(store, backend, FileType.Key, ct).ConfigureAwait(false);
         progress?.Report(new RotationProgress(RotationStep.SwitchKeysAdded, stagedKeys.Count, stagedKeys.Count));

@@ -62,12 +62,15 @@ public sealed class Pruner(Repository.Repository repo)
         }
     }
 
-    /// <summary>Bytes the prune needs on the repository's file system, and what it has (counting the unindexed packs it deletes first).</summary>
-    public (long Needed, long Available) Space(PrunePlan plan)
+    /// <summary>
+    /// Bytes the prune needs where the repository is stored, and what it has (counting the unindexed packs it
+    /// deletes first); Available is null when the backend cannot tell.
+    /// </summary>
+    public async Task<(long Needed, long? Available)> SpaceAsync(PrunePlan plan, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var needed = plan.Stats.BytesToWrite == 0 ? 0 : DiskSpace.WithMargin(plan.Stats.BytesToWrite);
-        return (needed, DiskSpace.Available(repo.Backend.StagingFolder) + plan.Stats.UnindexedBytes);
+        return (needed, await DiskSpace.AvailableAsync(repo.Backend, ct).ConfigureAwait(false) + plan.Stats.UnindexedBytes);
     }
 
     /// <summary>Carries out the plan (see the class comment for the order). Refuses first when the disk cannot hold what it writes.</summary>
@@ -75,10 +78,12 @@ public sealed class Pruner(Repository.Repository repo)
     {
         ArgumentNullException.ThrowIfNull(plan);
         repo.EnsureWritable();
-        var (needed, available) = Space(plan);
-        DiskSpace.EnsureRoom(repo.Backend.Location, needed, available, "this prune",
+        // Unknown free space (a remote that cannot tell): the command showed it in its plan, the check is skipped.
+        var (needed, available) = await SpaceAsync(plan, ct).ConfigureAwait(false);
+        if (available is { } free)
+            DiskSpace.EnsureRoom(repo.Backend.Location, needed, free, "this prune",
             $"{ByteSize.Format(plan.Stats.CopyBytes)} of blobs to copy out of {plan.Repack.Count} pack(s), new index files and a margin",
-            "Free some space, or repack less with --max-repack-size (--max-repack-size 0 deletes only whole unused packs).");
+                "Free some space, or repack less with --max-repack-size (--max-repack-size 0 deletes only whole unused packs).");
 
         await repo.Backend.RemoveLeftoversAsync(ct).ConfigureAwait(false);
         progress?.Invoke(new PruneStep(PruneStage.RemovingUnindexedPacks, plan.UnindexedPacks.Count));

@@ -48,41 +48,42 @@ public sealed class LocalBackend : IStorageBackend
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
+    /// <summary>How many calls run at once: local I/O needs no limit of its own, this only bounds open files.</summary>
+    public const int Connections = 32;
+
     /// <summary>Packs are staged in data/ itself: storing one is then a rename within one filesystem.</summary>
-    public string StagingFolder
+    public BackendProperties Properties => new(Connections, StagingFolder: Path.Combine(Root, "data"), LocalFolder: Root);
+
+    /// <summary>statvfs on the repository's folder (or its nearest existing parent, before the repository exists).</summary>
+    public Task<StorageCapacity> CapacityAsync(CancellationToken ct)
     {
-        get
+        var dir = Root;
+        while (!Directory.Exists(dir) && Path.GetDirectoryName(dir) is { } parent) dir = parent;
+        return Task.FromResult(new StorageCapacity(Posix.StatFileSystem(UnixPath.FromString(dir)).Available));
+    }
+
+    public async Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var final = PathOf(handle);
+        var dir = Path.GetDirectoryName(final)!;
+        if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
+        if (File.Exists(final)) throw new IOException($"{handle} already exists in {Root}");
+        if (source is StagedFileSource staged && Path.GetDirectoryName(staged.Path) == Path.Combine(Root, "data"))
         {
-            var dir = Path.Combine(Root, "data");
-            if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
-            return dir;
+            MoveStaged(staged, final, dir, handle);
+            return;
         }
-    }
-
-    public Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
-    {
-        var final = PathOf(handle);
-        var dir = Path.GetDirectoryName(final)!;
-        if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
-        if (File.Exists(final)) throw new IOException($"{handle} already exists in {Root}");
-        File.Move(stagingPath, final);
-        Posix.FsyncDirectory(UnixPath.FromString(dir));
-        File.SetUnixFileMode(final, UnixFileMode.UserRead);
-        return Task.CompletedTask;
-    }
-
-    public async Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        var final = PathOf(handle);
-        var dir = Path.GetDirectoryName(final)!;
-        if (!Directory.Exists(dir)) CreatePrivateDirectory(dir);
-        if (File.Exists(final)) throw new IOException($"{handle} already exists in {Root}");
         var temp = $"{final}-tmp-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}";
         try
         {
             using (var fh = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, 0))
             {
-                await RandomAccess.WriteAsync(fh, data, 0, ct).ConfigureAwait(false);
+                var written = source is BytesSource bytes
+                    ? await WriteAsync(fh, bytes.Data, ct).ConfigureAwait(false)
+                    : await CopyAsync(fh, source, ct).ConfigureAwait(false);
+                if (written != source.Length)
+                    throw new IOException($"{handle}: the data to save has {written} bytes, not the {source.Length} announced; nothing was stored");
                 Posix.Fsync(fh);
             }
             ct.ThrowIfCancellationRequested();
@@ -97,6 +98,39 @@ public sealed class LocalBackend : IStorageBackend
             throw;
         }
         File.SetUnixFileMode(final, UnixFileMode.UserRead);
+    }
+
+    private static void MoveStaged(StagedFileSource staged, string final, string dir, StorageHandle handle)
+    {
+        var length = new FileInfo(staged.Path).Length;
+        if (length != staged.Length)
+            throw new IOException($"{handle}: the staged file has {length} bytes, not the {staged.Length} announced; nothing was stored");
+        File.Move(staged.Path, final);
+        Posix.FsyncDirectory(UnixPath.FromString(dir));
+        File.SetUnixFileMode(final, UnixFileMode.UserRead);
+    }
+
+    private static async Task<long> WriteAsync(Microsoft.Win32.SafeHandles.SafeFileHandle fh, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        await RandomAccess.WriteAsync(fh, data, 0, ct).ConfigureAwait(false);
+        return data.Length;
+    }
+
+    private static async Task<long> CopyAsync(Microsoft.Win32.SafeHandles.SafeFileHandle fh, SaveSource source, CancellationToken ct)
+    {
+        var buffer = new byte[1 << 20];
+        long offset = 0;
+        var input = source.Open();
+        await using (input.ConfigureAwait(false))
+        {
+            int n;
+            while ((n = await input.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                await RandomAccess.WriteAsync(fh, buffer.AsMemory(0, n), offset, ct).ConfigureAwait(false);
+                offset += n;
+            }
+        }
+        return offset;
     }
 
     private static bool IsDiskFull(IOException e) => (e.HResult & 0xFFFF) == 28 || e.Message.Contains("No space left", StringComparison.Ordinal);

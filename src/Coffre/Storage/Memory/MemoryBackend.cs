@@ -11,13 +11,11 @@ public sealed class MemoryBackend : IStorageBackend
 
     public string Location => "memory";
 
-    public string StagingFolder => Path.GetTempPath();
+    /// <summary>Like a remote backend: no local folder, so packs are staged elsewhere and streamed in.</summary>
+    public BackendProperties Properties { get; } = BackendProperties.Remote(maxConnections: 8);
 
-    public async Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
-    {
-        await SaveAsync(handle, await File.ReadAllBytesAsync(stagingPath, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        File.Delete(stagingPath);
-    }
+    /// <summary>Memory has no capacity to report.</summary>
+    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Task.FromResult(StorageCapacity.Unknown);
 
     public Task<bool> ExistsAsync(CancellationToken ct) => Task.FromResult(_objects.ContainsKey(StorageHandle.Config));
 
@@ -27,11 +25,24 @@ public sealed class MemoryBackend : IStorageBackend
         return Task.CompletedTask;
     }
 
-    public Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct)
+    public async Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(source);
         if (!_created) throw new IOException("repository not created");
-        if (!_objects.TryAdd(handle, data.ToArray())) throw new IOException($"{handle} already exists");
-        return Task.CompletedTask;
+        if (_objects.ContainsKey(handle)) throw new IOException($"{handle} already exists");
+        byte[] data;
+        if (source is BytesSource bytes) data = bytes.Data.ToArray();
+        else
+        {
+            var copy = new MemoryStream();
+            var input = source.Open();
+            await using (input.ConfigureAwait(false)) await input.CopyToAsync(copy, ct).ConfigureAwait(false);
+            data = copy.ToArray();
+        }
+        if (data.Length != source.Length)
+            throw new IOException($"{handle}: the data to save has {data.Length} bytes, not the {source.Length} announced; nothing was stored");
+        ct.ThrowIfCancellationRequested();
+        if (!_objects.TryAdd(handle, data)) throw new IOException($"{handle} already exists");
     }
 
     private byte[] Get(StorageHandle h) => _objects.TryGetValue(h, out var b) ? b : throw new StorageNotFoundException(h, Location);
@@ -55,6 +66,7 @@ public sealed class MemoryBackend : IStorageBackend
 
     public async IAsyncEnumerable<StorageEntry> ListAsync(FileType type, [EnumeratorCancellation] CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         foreach (var (h, b) in _objects)
             if (h.Type == type) yield return new StorageEntry(h.Name, b.Length);
         await Task.CompletedTask.ConfigureAwait(false);

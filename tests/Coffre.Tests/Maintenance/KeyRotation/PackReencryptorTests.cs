@@ -4,7 +4,7 @@ using Coffre.Model;
 using Coffre.Repository.Crypto;
 using Coffre.Repository.Pack;
 using Coffre.Storage;
-using Coffre.Storage.Memory;
+using Coffre.Storage.Local;
 
 namespace Coffre.Tests.Maintenance.KeyRotation;
 
@@ -16,8 +16,8 @@ public sealed class PackReencryptorTests : IDisposable
 
     public void Dispose() => Directory.Delete(_staging, recursive: true);
 
-    /// <summary>A pack of a compressible, an incompressible and an empty blob, sealed with the old key, stored in a memory backend.</summary>
-    private async Task<(MemoryBackend Backend, BlobId Id, byte[] Bytes, List<byte[]> Plains)> PackAsync()
+    /// <summary>A pack of a compressible, an incompressible and an empty blob, sealed with the old key, stored in a local backend.</summary>
+    private async Task<(LocalBackend Backend, BlobId Id, byte[] Bytes, List<byte[]> Plains)> PackAsync()
     {
         var plains = new List<byte[]> { new byte[20_000], RandomNumberGenerator.GetBytes(50_000), Array.Empty<byte>() };
         var builder = new PackBuilder(BlobType.Data, _staging);
@@ -35,9 +35,10 @@ public sealed class PackReencryptorTests : IDisposable
         return (backend, pack.Id, bytes, plains);
     }
 
-    private static async Task<MemoryBackend> NewBackendAsync()
+    /// <summary>A local repository: the rewrite stages in its data/ folder, where a leftover would show.</summary>
+    private async Task<LocalBackend> NewBackendAsync()
     {
-        var backend = new MemoryBackend();
+        var backend = new LocalBackend(Path.Combine(_staging, $"repo-{Guid.NewGuid():N}"));
         await backend.CreateAsync(default);
         return backend;
     }
@@ -65,7 +66,7 @@ public sealed class PackReencryptorTests : IDisposable
             Assert.Throws<InvalidDataException>(() => BlobCodec.Decode(_old, newBytes.AsSpan((int)b.Offset, (int)b.Length), b, out _));
         }
         Assert.Equal(oldHeader, await PackReencryptor.VerifyAsync(backend, newId, _new, default));
-        Assert.Empty(Directory.GetFiles(backend.StagingFolder, RotationStore.StagingFilePrefix + "*"));
+        Assert.Empty(Directory.GetFiles(backend.Properties.StagingFolder!, RotationStore.StagingFilePrefix + "*"));
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class PackReencryptorTests : IDisposable
         var packs = new List<StorageEntry>();
         await foreach (var p in backend.ListAsync(FileType.Pack, default)) packs.Add(p);
         Assert.Single(packs);
-        Assert.Empty(Directory.GetFiles(backend.StagingFolder, RotationStore.StagingFilePrefix + "*"));
+        Assert.Empty(Directory.GetFiles(backend.Properties.StagingFolder!, RotationStore.StagingFilePrefix + "*"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using Coffre.Maintenance.KeyRotation;
 using Coffre.Model;
+using Coffre.Storage;
 using Coffre.Storage.Local;
 using Coffre.Storage.Memory;
 
@@ -54,6 +55,17 @@ public sealed class RotationStoreTests : IDisposable
         store.Delete();
         RotationStore.ThrowIfPending(backend);
         Assert.False(store.Exists);
+    }
+
+    [Fact]
+    public async Task AWrappedLocalBackendKeepsThePendingRotationGuard()
+    {
+        var wrapped = new NotifyingBackend(new LocalBackend(_root), _ => { });
+        var store = RotationStore.For(wrapped);
+        store.CreateEmpty();
+        await store.MarkStartedAsync(default);
+        var e = Assert.Throws<CoffreException>(() => RotationStore.ThrowIfPending(wrapped));
+        Assert.Equal(ExitCodes.Locked, e.ExitCode);
     }
 
     [Fact]
