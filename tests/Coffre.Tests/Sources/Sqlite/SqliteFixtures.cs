@@ -101,10 +101,17 @@ internal static class ShopData
     public static void InsertItems(SqliteDatabase db, long firstId, int count)
     {
         db.Execute("BEGIN");
-        for (long id = firstId; id < firstId + count; id++)
+        using (var insert = db.Command(Insert, Row(firstId)))
         {
-            using var insert = db.Command(Insert, Row(id));
-            Assert.Equal(1, insert.ExecuteNonQuery());
+            for (long id = firstId; id < firstId + count; id++)
+            {
+                object?[] row = Row(id);
+                for (int i = 0; i < row.Length; i++)
+                {
+                    insert.Parameters[i].Value = row[i] ?? DBNull.Value;
+                }
+                Assert.Equal(1, insert.ExecuteNonQuery());
+            }
         }
         db.Execute("COMMIT");
     }
