@@ -18,6 +18,10 @@ apt_install() {
 need_apt=()
 command -v restic >/dev/null 2>&1 || need_apt+=(restic)
 [ -e /usr/lib/x86_64-linux-gnu/libzstd.so.1 ] || need_apt+=(libzstd1)
+# The zstd command: the oracle of ZstdTests.MatchesSystemZstdTool.
+[ -x /usr/bin/zstd ] || need_apt+=(zstd)
+# The system SQLite under Microsoft.Data.Sqlite (src/Coffre/Sources/Sqlite/SqliteLibrary.cs).
+[ -e /usr/lib/x86_64-linux-gnu/libsqlite3.so.0 ] || need_apt+=(libsqlite3-0)
 [ ${#need_apt[@]} -eq 0 ] || apt_install "${need_apt[@]}"
 if ! command -v restic >/dev/null 2>&1; then
   echo "test.sh: restic is required for the interop tests and could not be installed" >&2

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Coffre.IntegrationTests.Infrastructure;
 using Coffre.Platform;
+using Coffre.Tests;
 
 namespace Coffre.IntegrationTests.Interop;
 
@@ -47,10 +48,9 @@ public class TreeBlobsMatchResticTests
         AssertSameTreeIds(dir, UnixPath.ToDisplay(src));
     }
 
-    [Fact]
+    [RootFact] // mknod of a device needs root; the tests run as root in CI
     public void Device_nodes_get_the_same_tree_id_from_restic_and_coffre()
     {
-        if (Posix.EffectiveUserId != 0) return; // mknod of a device needs root; the tests run as root in CI
         using var dir = new TestDirectory("tree-ids-dev");
         var src = FolderWithAFile(dir);
         Posix.MakeNode(UnixPath.Join(src, "chardev-null"u8), 0x2000 | 0x1B6, FileStatus.MakeDevice(1, 3));

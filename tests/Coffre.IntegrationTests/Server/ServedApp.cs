@@ -101,11 +101,15 @@ internal sealed partial class ServedApp : IAsyncDisposable
         throw new TimeoutException("no such run in the journal; history:\n" + string.Join('\n', History().Select(r => r.ToJson())));
     }
 
-    /// <summary>Waits (up to 10 s) until the schedule has armed its timer on the hand-moved clock.</summary>
-    public static async Task WaitForTimerAsync(Coffre.Tests.Scheduling.ManualClock clock)
+    /// <summary>
+    /// Waits (up to 30 s) until the schedule has armed its timer on the hand-moved clock; with
+    /// <paramref name="after"/>, a timer due later than that (one armed after the clock was moved there).
+    /// </summary>
+    public static async Task WaitForTimerAsync(Coffre.Tests.Scheduling.ManualClock clock, DateTimeOffset? after = null)
     {
-        for (var i = 0; i < 200 && clock.NextTimer is null; i++) await Task.Delay(50);
-        Assert.NotNull(clock.NextTimer);
+        bool Armed() => clock.NextTimer is { } due && (after is null || due > after);
+        for (var i = 0; i < 600 && !Armed(); i++) await Task.Delay(50);
+        Assert.True(Armed(), $"the schedule armed no timer{(after is null ? "" : $" due after {after:O}")} (next: {clock.NextTimer:O})");
     }
 
     public async ValueTask DisposeAsync()

@@ -112,10 +112,13 @@ public partial class ServerJobsTests
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Contains("<li>backup: " + start.AddMinutes(30).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "</li>", await served.DashboardAsync(), StringComparison.Ordinal);
 
-        // Before 11:00 nothing runs, however long the test waits.
+        // Before 11:00 nothing runs. Once the clock moved, the schedule looks at it and waits again on a timer due
+        // later (timers fire on the thread that moves the clock, the schedule's decision comes after): had it
+        // started the backup, it would arm no timer until the backup ended, and the history would show it.
         await ServedApp.WaitForTimerAsync(clock);
-        clock.AdvanceTo(start.AddMinutes(29));
-        await Task.Delay(1000);
+        var before = start.AddMinutes(29);
+        clock.AdvanceTo(before);
+        await ServedApp.WaitForTimerAsync(clock, after: before);
         Assert.DoesNotContain(served.History(), r => r.Operation == "backup");
 
         clock.AdvanceTo(start.AddMinutes(30).AddSeconds(1));

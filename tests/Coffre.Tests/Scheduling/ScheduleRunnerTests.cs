@@ -94,9 +94,11 @@ public sealed class ScheduleRunnerTests : IAsyncDisposable
         await Settle();
         clock.AdvanceTo(Tomorrow0230);
         await Eventually(() => Runner.Current == Backup, "the backup runs");
+        // While a job runs the runner arms no timer: moving the clock (timers fire on this thread) can start nothing.
+        Assert.Null(clock.NextTimer);
         clock.AdvanceTo(Tomorrow0230.AddMinutes(40)); // the backup takes 40 minutes; the drill waits
-        await Task.Delay(50);
         Assert.Equal([JobKind.Backup], started.Select(s => s.Kind));
+        Assert.Equal(Backup, Runner.Current);
         backupGate.SetResult(0);
         await Settle();
         Assert.Equal([(JobKind.Backup, Tomorrow0230), (JobKind.Drill, Tomorrow0230.AddMinutes(40))], started);
@@ -108,17 +110,22 @@ public sealed class ScheduleRunnerTests : IAsyncDisposable
     {
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = false;
+        var jobToken = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         StartRunner([Backup], new() { [JobKind.Backup] = Start.AddDays(-1) }, async (_, ct) =>
         {
+            jobToken.SetResult(ct);
             var r = await gate.Task;
             cancelled = ct.IsCancellationRequested;
             return r;
         }, Timeout.InfiniteTimeSpan);
-        await Eventually(() => Runner.Current == Backup, "the backup runs");
-        await stop.CancelAsync();
+        var token = await jobToken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync(); // returns once the stop callbacks ran
+        // An infinite grace arms no timer: five hours later (timers fire on this thread) the job still has its token.
+        Assert.Null(clock.NextTimer);
         clock.AdvanceTo(Start.AddHours(5));
-        await Task.Delay(50);
+        Assert.False(token.IsCancellationRequested);
         Assert.False(running!.IsCompleted);
+        Assert.Equal(Backup, Runner.Current);
         gate.SetResult(0);
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(cancelled);
@@ -128,16 +135,20 @@ public sealed class ScheduleRunnerTests : IAsyncDisposable
     [Fact]
     public async Task StopCancelsTheRunningJobAfterTheGrace()
     {
+        var jobToken = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
         StartRunner([Backup], new() { [JobKind.Backup] = Start.AddDays(-1) }, async (_, ct) =>
         {
+            jobToken.SetResult(ct);
             await Task.Delay(Timeout.Infinite, ct);
             return 0;
         }, TimeSpan.FromMinutes(1));
-        await Eventually(() => Runner.Current == Backup, "the backup runs");
-        await stop.CancelAsync();
-        clock.AdvanceTo(Start.AddSeconds(59));
-        await Task.Delay(50);
+        var token = await jobToken.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync(); // returns once the stop callbacks ran: the grace timer is armed
+        Assert.Equal(Start.AddMinutes(1), clock.NextTimer);
+        clock.AdvanceTo(Start.AddSeconds(59)); // fires nothing: the grace ends at one minute
+        Assert.False(token.IsCancellationRequested);
         Assert.False(running!.IsCompleted);
+        Assert.Equal(Start.AddMinutes(1), clock.NextTimer);
         clock.AdvanceTo(Start.AddMinutes(1));
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         var outcome = Assert.Single(ended);

@@ -1,12 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Coffre.Platform;
-using static Coffre.Sources.Sqlite.SqliteNative;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using static SQLitePCL.raw;
 
 namespace Coffre.Sources.Sqlite;
 
 /// <summary>
-/// A SQLite database file, dumped with the online backup API of the system library (<c>libsqlite3.so.0</c>) so that
+/// A SQLite database file, dumped with the online backup API of the system library (<c>libsqlite3.so.0</c>, reached
+/// through Microsoft.Data.Sqlite and SQLitePCLRaw: <see cref="SqliteLibrary"/>) so that
 /// the copy is consistent while the application keeps writing, WAL mode included:
 /// <list type="bullet">
 /// <item>WAL databases: the source connection holds one read transaction (a snapshot) for the whole copy and
@@ -214,7 +217,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
             db.Execute("COMMIT");
             return new DatabaseDescription(version, counts);
         }
-        catch (SqliteNativeException e)
+        catch (SqliteException e)
         {
             throw Explain(e);
         }
@@ -252,8 +255,10 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
                 RetryWhileBusy(() => source.Scalar("SELECT COUNT(*) FROM sqlite_master"), clock, ct);
             }
 
-            IntPtr backup = sqlite3_backup_init(target.Handle, "main", source.Handle, "main");
-            if (backup == IntPtr.Zero)
+            // Coffre's own step loop, not SqliteConnection.BackupDatabase: that one copies in a single step, holding
+            // the source's read lock (rollback journal: blocking the application's writers) until the end.
+            using sqlite3_backup? backup = sqlite3_backup_init(target.Handle, "main", source.Handle, "main");
+            if (backup is null || backup.IsInvalid)
             {
                 throw target.Error(SQLITE_ERROR);
             }
@@ -284,7 +289,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
                 source.Execute("COMMIT");
             }
         }
-        catch (SqliteNativeException e)
+        catch (SqliteException e)
         {
             throw Explain(e);
         }
@@ -299,7 +304,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
     }
 
     /// <summary>Runs <c>sqlite3_backup_step</c> until DONE; returns SQLITE_OK or throws.</summary>
-    private int CopyPages(IntPtr backup, bool wal, Stopwatch clock, CancellationToken ct, out SqliteBackupStats stats)
+    private int CopyPages(sqlite3_backup backup, bool wal, Stopwatch clock, CancellationToken ct, out SqliteBackupStats stats)
     {
         stats = default;
         int pages = Math.Max(1, PagesPerStep);
@@ -345,7 +350,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
                 case SQLITE_LOCKED:
                     if (clock.Elapsed - lastProgress > LockTimeout)
                     {
-                        throw new SqliteNativeException(rc, ErrorString(rc));
+                        throw new SqliteException(SqliteLibrary.ErrorString(rc), rc);
                     }
                     Thread.Sleep(50);
                     break;
@@ -365,7 +370,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
             {
                 return action();
             }
-            catch (SqliteNativeException e) when (e.IsBusy && clock.Elapsed - start <= LockTimeout)
+            catch (SqliteException e) when (IsBusy(e) && clock.Elapsed - start <= LockTimeout)
             {
                 Thread.Sleep(50);
             }
@@ -385,9 +390,9 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
             string problems = string.Join("; ", rows.Take(5).Select(r => r[0]?.ToString()));
             throw Fail($"the dump to restore is a damaged SQLite database (integrity_check: {problems})");
         }
-        catch (SqliteNativeException e)
+        catch (SqliteException e)
         {
-            string cause = e.Code switch
+            string cause = Code(e) switch
             {
                 SQLITE_NOTADB => "it is not a SQLite database",
                 SQLITE_CORRUPT => "it is a damaged SQLite database",
@@ -413,9 +418,14 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
         }
     }
 
-    private SourceException Explain(SqliteNativeException e)
+    /// <summary>The primary result code (an extended code masked to its low byte).</summary>
+    private static int Code(SqliteException e) => e.SqliteErrorCode & 0xFF;
+
+    private static bool IsBusy(SqliteException e) => Code(e) is SQLITE_BUSY or SQLITE_LOCKED;
+
+    private SourceException Explain(SqliteException e)
     {
-        string cause = e.Code switch
+        string cause = Code(e) switch
         {
             SQLITE_NOTADB => $"{_path} is not a SQLite database",
             SQLITE_CORRUPT => $"{_path} is damaged",
@@ -423,7 +433,7 @@ public sealed class SqliteSource(string name, string databasePath, string? stagi
                 + $"{LockTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s",
             SQLITE_CANTOPEN => $"cannot open {_path} (permissions? a WAL database also needs its -shm file or a writable folder)",
             SQLITE_FULL => $"the staging folder {_staging} is full",
-            _ => $"{_path}: sqlite error {e.Code}",
+            _ => $"{_path}: sqlite error {Code(e)}",
         };
         return Fail($"{cause} ({e.Message})", e);
     }

@@ -73,11 +73,27 @@ public class KeyFileTests
     }
 
     [Fact]
-    public void CreateUsesNewKeyParametersByDefault()
+    public void CreateWithoutParametersUsesTheProcessNewKeyParameters()
     {
-        // This test assembly made new keys cheap (CheapTestKeys); the shipped default is KeyDerivation.DefaultParameters.
+        // This test assembly made the process's new keys cheap (CheapTestKeys), so a key file created without
+        // parameters must carry those, not the shipped default (32768, 8, 1) nor the parameters of another key.
+        // That a process without the test hook creates keys with the shipped default is proven on the real command
+        // (NoTestSwitchTests in the integration tests).
+        Assert.NotEqual(KeyDerivation.DefaultParameters, KeyDerivation.NewKeyParameters);
         var kf = KeyFile.Create(Utf8("pw"), CryptoKey.NewRandom(), "u", "h", DateTimeOffset.UnixEpoch);
-        Assert.Equal(KeyDerivation.TestParameters, (kf.N, kf.R, kf.P));
+        Assert.Equal(KeyDerivation.NewKeyParameters, (kf.N, kf.R, kf.P));
+        Assert.Equal((1024, 8, 1), (kf.N, kf.R, kf.P));
+        Assert.NotNull(kf.TryUnlock(Utf8("pw")));
+    }
+
+    [Fact]
+    public void ShippedDefaultParametersAreResticsDefaults()
+    {
+        // What a process without the test hook writes (the cost restic's own key files have on a modern machine).
+        Assert.Equal((32768, 8, 1), KeyDerivation.DefaultParameters);
+        var kf = KeyFile.Create(Utf8("pw"), CryptoKey.NewRandom(), "u", "h", DateTimeOffset.UnixEpoch, KeyDerivation.DefaultParameters);
+        Assert.Equal((32768, 8, 1), (kf.N, kf.R, kf.P));
+        Assert.NotNull(kf.TryUnlock(Utf8("pw")));
     }
 
     [Fact]

@@ -84,7 +84,7 @@ internal static class ShopData
         return [id, name, price, note, data, Checksum(id, name, price, note, data)];
     }
 
-    public const string Insert = "INSERT INTO items (id, name, price, note, data, checksum) VALUES (?, ?, ?, ?, ?, ?)";
+    public const string Insert = "INSERT INTO items (id, name, price, note, data, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
     /// <summary>Creates the database at <paramref name="path"/> with <paramref name="rows"/> items.</summary>
     public static void Create(string path, int rows, bool wal)
@@ -101,13 +101,16 @@ internal static class ShopData
     public static void InsertItems(SqliteDatabase db, long firstId, int count)
     {
         db.Execute("BEGIN");
-        using (SqliteStatement insert = db.Prepare(Insert))
+        using (var insert = db.Command(Insert, Row(firstId)))
         {
             for (long id = firstId; id < firstId + count; id++)
             {
-                insert.Reset();
-                insert.Bind(Row(id));
-                Assert.False(insert.Step());
+                object?[] row = Row(id);
+                for (int i = 0; i < row.Length; i++)
+                {
+                    insert.Parameters[i].Value = row[i] ?? DBNull.Value;
+                }
+                Assert.Equal(1, insert.ExecuteNonQuery());
             }
         }
         db.Execute("COMMIT");
