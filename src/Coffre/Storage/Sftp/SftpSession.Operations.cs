@@ -3,6 +3,22 @@ namespace Coffre.Storage.Sftp;
 /// <summary>The SFTP requests the backend makes, each checking the type and shape of its reply.</summary>
 internal sealed partial class SftpSession
 {
+    private delegate T ParseFunc<T>(ref SftpPacketReader reader);
+
+    /// <summary>Parses a reply; a malformed one ends the session (the server cannot be trusted any more).</summary>
+    private T Parse<T>(SftpReply reply, ParseFunc<T> parse)
+    {
+        var reader = new SftpPacketReader(reply.Body);
+        try
+        {
+            return parse(ref reader);
+        }
+        catch (SftpProtocolException e)
+        {
+            throw Fail(new SftpProtocolException($"the SFTP server of {_where} sent {e.Message}"));
+        }
+    }
+
     /// <summary>A handle longer than this (the draft says 256) is a broken server.</summary>
     private const int MaxHandleLength = 256;
 
@@ -32,12 +48,13 @@ internal sealed partial class SftpSession
             throw StatusError(code, message, "read", path);
         }
         if (reply.Type != SftpProtocol.DataReply) throw UnexpectedReply(reply, "read");
-        var r = new SftpPacketReader(reply.Body);
-        var data = r.ReadBytes();
-        if (data.Length > destination.Length)
-            throw Fail(new SftpProtocolException($"the SFTP server of {_where} sent {data.Length} bytes for a read of {destination.Length}"));
-        data.CopyTo(destination.Span);
-        return data.Length;
+        return Parse(reply, (ref SftpPacketReader r) =>
+        {
+            var data = r.ReadBytes();
+            if (data.Length > destination.Length) throw new SftpProtocolException($"{data.Length} bytes for a read of {destination.Length}");
+            data.CopyTo(destination.Span);
+            return data.Length;
+        });
     }
 
     public async Task WriteAsync(byte[] handle, long offset, ReadOnlyMemory<byte> data, string path, CancellationToken ct)
@@ -58,8 +75,7 @@ internal sealed partial class SftpSession
             throw StatusError(code, message, "stat", path);
         }
         if (reply.Type != SftpProtocol.AttrsReply) throw UnexpectedReply(reply, "stat");
-        var r = new SftpPacketReader(reply.Body);
-        return r.ReadAttributes();
+        return Parse(reply, (ref SftpPacketReader r) => r.ReadAttributes());
     }
 
     public async Task<SftpAttributes> FstatAsync(byte[] handle, string path, CancellationToken ct)
@@ -71,8 +87,7 @@ internal sealed partial class SftpSession
             throw StatusError(code, message, "stat", path);
         }
         if (reply.Type != SftpProtocol.AttrsReply) throw UnexpectedReply(reply, "fstat");
-        var r = new SftpPacketReader(reply.Body);
-        return r.ReadAttributes();
+        return Parse(reply, (ref SftpPacketReader r) => r.ReadAttributes());
     }
 
     /// <summary>The next batch of a folder's entries, or null at its end.</summary>
@@ -86,19 +101,20 @@ internal sealed partial class SftpSession
             throw StatusError(code, message, "list", path);
         }
         if (reply.Type != SftpProtocol.NameReply) throw UnexpectedReply(reply, "readdir");
-        var r = new SftpPacketReader(reply.Body);
-        var count = r.ReadUInt32();
-        // An entry takes at least 12 bytes (two empty strings and the attribute flags).
-        if (count > (uint)r.Remaining / 12)
-            throw Fail(new SftpProtocolException($"the SFTP server of {_where} announced {count} folder entries in a packet of {reply.Packet.Length} bytes"));
-        var entries = new List<(string, SftpAttributes)>((int)count);
-        for (var i = 0; i < count; i++)
+        return Parse(reply, (ref SftpPacketReader r) =>
         {
-            var name = r.ReadString();
-            r.ReadBytes(); // the ls -l style long name
-            entries.Add((name, r.ReadAttributes()));
-        }
-        return entries;
+            var count = r.ReadUInt32();
+            // An entry takes at least 12 bytes (two empty strings and the attribute flags).
+            if (count > (uint)r.Remaining / 12) throw new SftpProtocolException($"{count} folder entries in a packet of {reply.Packet.Length} bytes");
+            var entries = new List<(string, SftpAttributes)>((int)count);
+            for (var i = 0; i < count; i++)
+            {
+                var name = r.ReadString();
+                r.ReadBytes(); // the ls -l style long name
+                entries.Add((name, r.ReadAttributes()));
+            }
+            return entries;
+        });
     }
 
     public async Task RemoveAsync(string path, CancellationToken ct) =>
@@ -130,11 +146,12 @@ internal sealed partial class SftpSession
             throw StatusError(code == (uint)SftpStatus.Ok ? (uint)SftpStatus.Failure : code, message, what, path);
         }
         if (reply.Type != SftpProtocol.HandleReply) throw UnexpectedReply(reply, what);
-        var r = new SftpPacketReader(reply.Body);
-        var handle = r.ReadBytes();
-        if (handle.Length is 0 or > MaxHandleLength)
-            throw Fail(new SftpProtocolException($"the SFTP server of {_where} sent a handle of {handle.Length} bytes"));
-        return handle.ToArray();
+        return Parse(reply, (ref SftpPacketReader r) =>
+        {
+            var handle = r.ReadBytes();
+            if (handle.Length is 0 or > MaxHandleLength) throw new SftpProtocolException($"a handle of {handle.Length} bytes");
+            return handle.ToArray();
+        });
     }
 
     private void ExpectOk(SftpReply reply, string what, string path)
@@ -146,11 +163,13 @@ internal sealed partial class SftpSession
 
     private (uint Code, string Message) ParseStatus(SftpReply reply)
     {
-        var r = new SftpPacketReader(reply.Body);
-        var code = r.ReadUInt32();
-        // The message and language tag are optional in practice (some servers omit them).
-        var message = r.Remaining >= 4 ? r.ReadString() : "";
-        return (code, Printable(message));
+        return Parse(reply, (ref SftpPacketReader r) =>
+        {
+            var code = r.ReadUInt32();
+            // The message and language tag are optional in practice (some servers omit them).
+            var message = r.Remaining >= 4 ? r.ReadString() : "";
+            return (code, Printable(message));
+        });
     }
 
     private SftpStatusException StatusError(uint code, string message, string what, string path)

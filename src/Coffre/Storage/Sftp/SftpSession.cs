@@ -62,13 +62,16 @@ internal sealed partial class SftpSession : IDisposable
 
     private void ParseVersion(SftpReply reply)
     {
-        var r = new SftpPacketReader(reply.Body);
-        var version = r.ReadUInt32();
+        var version = Parse(reply, (ref SftpPacketReader r) => r.ReadUInt32());
         if (version != SftpProtocol.Version)
             throw Fail(new SftpProtocolException($"the SFTP server of {_where} speaks version {version}, not 3"));
-        var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (r.Remaining > 0) extensions[r.ReadString()] = r.ReadString();
-        Extensions = extensions;
+        Extensions = Parse(reply, (ref SftpPacketReader r) =>
+        {
+            r.ReadUInt32();
+            var extensions = new Dictionary<string, string>(StringComparer.Ordinal);
+            while (r.Remaining > 0) extensions[r.ReadString()] = r.ReadString();
+            return extensions;
+        });
     }
 
     /// <summary>Sends one request (built by <paramref name="build"/> around its id) and waits for its reply.</summary>

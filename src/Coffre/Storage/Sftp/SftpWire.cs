@@ -52,7 +52,10 @@ internal sealed class SftpPacketWriter
     }
 }
 
-/// <summary>Reads the fields of one received packet; every read is bounds-checked against the packet.</summary>
+/// <summary>
+/// Reads the fields of one received packet; every read is bounds-checked against the packet. Its errors say what
+/// the server sent ("a string of N bytes…"): the session prefixes who sent it and closes the connection.
+/// </summary>
 internal ref struct SftpPacketReader(ReadOnlySpan<byte> payload)
 {
     private readonly ReadOnlySpan<byte> _data = payload;
@@ -62,7 +65,7 @@ internal ref struct SftpPacketReader(ReadOnlySpan<byte> payload)
 
     private ReadOnlySpan<byte> Take(int n)
     {
-        if (n < 0 || n > Remaining) throw new SftpProtocolException($"the SFTP server sent a truncated packet (a field of {n} bytes, {Remaining} left)");
+        if (n < 0 || n > Remaining) throw new SftpProtocolException($"a truncated packet (a field of {n} bytes, {Remaining} left)");
         var s = _data.Slice(_position, n);
         _position += n;
         return s;
@@ -75,7 +78,7 @@ internal ref struct SftpPacketReader(ReadOnlySpan<byte> payload)
     public ReadOnlySpan<byte> ReadBytes()
     {
         var n = ReadUInt32();
-        if (n > (uint)Remaining) throw new SftpProtocolException($"the SFTP server sent a string of {n} bytes in a packet with {Remaining} left");
+        if (n > (uint)Remaining) throw new SftpProtocolException($"a string of {n} bytes in a packet with {Remaining} left");
         return Take((int)n);
     }
 
@@ -89,7 +92,7 @@ internal ref struct SftpPacketReader(ReadOnlySpan<byte> payload)
         if ((flags & SftpProtocol.AttrSize) != 0)
         {
             var s = ReadUInt64();
-            if (s > long.MaxValue) throw new SftpProtocolException($"the SFTP server reports a size of {s} bytes");
+            if (s > long.MaxValue) throw new SftpProtocolException($"a size of {s} bytes");
             size = (long)s;
         }
         if ((flags & SftpProtocol.AttrUidGid) != 0) { ReadUInt32(); ReadUInt32(); }
@@ -99,7 +102,7 @@ internal ref struct SftpPacketReader(ReadOnlySpan<byte> payload)
         {
             var count = ReadUInt32();
             // Each pair is at least 8 bytes: a count beyond what is left is a lie, refused before looping on it.
-            if (count > (uint)Remaining / 8) throw new SftpProtocolException($"the SFTP server sent {count} extended attributes in a packet with {Remaining} bytes left");
+            if (count > (uint)Remaining / 8) throw new SftpProtocolException($"{count} extended attributes in a packet with {Remaining} bytes left");
             for (var i = 0; i < count; i++) { ReadBytes(); ReadBytes(); }
         }
         return new SftpAttributes(size, permissions);
