@@ -82,7 +82,11 @@ public sealed record SftpLocation(string? User, string Host, int? Port, string P
     }
 
     private static FormatException Invalid(string location, string why) =>
-        new($"'{location}' is not an SFTP location ({why}); write sftp:user@host:/path, sftp:host:relative/path or sftp://user@host:port//path");
+        new($"'{Redacted(location)}' is not an SFTP location ({why}); write sftp:user@host:/path, sftp:host:relative/path or sftp://user@host:port//path");
+
+    /// <summary>The location with any password of a <c>user:password@</c> part replaced (for messages).</summary>
+    private static string Redacted(string location) =>
+        System.Text.RegularExpressions.Regex.Replace(location, "^(sftp://[^@/:]*):[^@/]*@", "$1:***@", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
 
     public override string ToString()
     {
