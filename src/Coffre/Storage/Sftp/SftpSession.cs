@@ -85,7 +85,15 @@ internal sealed partial class SftpSession : IDisposable
         _pending[id] = tcs;
         // A session that broke between the check above and the registration: fail this request too.
         if (Volatile.Read(ref _failure) is { } failure) tcs.TrySetException(failure);
-        else await WritePacketAsync(writer.ToPacket(), ct).ConfigureAwait(false);
+        else
+        {
+            try { await WritePacketAsync(writer.ToPacket(), ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                _pending.TryRemove(id, out _); // cancelled before a byte was sent: no reply will come
+                throw;
+            }
+        }
         // A cancelled request stays registered: its late reply is then expected, not taken for a stray id.
         return await AwaitAsync(tcs.Task, ct).ConfigureAwait(false);
     }

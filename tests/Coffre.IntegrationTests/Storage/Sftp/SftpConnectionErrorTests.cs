@@ -80,7 +80,8 @@ public sealed class SftpConnectionErrorTests : IDisposable
         // COFFRE_SFTP_COMMAND: a wrapper that records its environment, then runs the real ssh.
         var wrapper = _dir.Sub("wrapper.sh");
         var envFile = _dir.Sub("env.txt");
-        await File.WriteAllTextAsync(wrapper, $"env > {envFile}\nexec ssh \"$@\"\n");
+        var pidFile = _dir.Sub("pid");
+        await File.WriteAllTextAsync(wrapper, $"env > {envFile}\necho $$ >> {pidFile}\nexec ssh \"$@\"\n");
         var env = SftpTestServer.Environment();
         env["AWS_SECRET_ACCESS_KEY"] = "also-secret";
         env["COFFRE_PASSWORD"] = "secret-too";
@@ -91,6 +92,31 @@ public sealed class SftpConnectionErrorTests : IDisposable
             Assert.False(await backend.ExistsAsync(default));
             await backend.CreateAsync(default);
             Assert.True(Directory.Exists(Path.Combine(_path, "keys")));
+
+            // ssh dies in the middle of a save: that save fails in one line, leaves only a temp file, and the next
+            // call reconnects.
+            var first = int.Parse(File.ReadAllLines(pidFile)[0], System.Globalization.CultureInfo.InvariantCulture);
+            var data = new byte[32 * 1024 * 1024];
+            Random.Shared.NextBytes(data);
+            var h = new Coffre.Storage.StorageHandle(Coffre.Storage.FileType.Pack, Coffre.Model.BlobId.Hash(data).ToString());
+            var save = backend.SaveAsync(h, data, default);
+            for (var i = 0; i < 3000 && Directory.GetFiles(Path.Combine(_path, "data"), "*-tmp-*", SearchOption.AllDirectories).Length == 0; i++) await Task.Delay(10);
+            System.Diagnostics.Process.GetProcessById(first).Kill();
+            var lost = await Assert.ThrowsAnyAsync<IOException>(() => save);
+            Assert.Contains("the SFTP connection to sftp://", lost.Message, StringComparison.Ordinal);
+            Assert.Contains("was lost: ssh exited", lost.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', lost.Message);
+            Assert.Null(await backend.StatAsync(h, default));
+            Assert.Equal(1, await backend.RemoveLeftoversAsync(default));
+            await backend.SaveAsync(h, data, default);
+            Assert.Equal(data.Length, await backend.StatAsync(h, default));
+            Assert.Equal(2, File.ReadAllLines(pidFile).Length);
+        }
+        // Disposed: no ssh left behind.
+        foreach (var pid in File.ReadAllLines(pidFile).Select(l => int.Parse(l, System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            for (var i = 0; i < 100 && IsRunning(pid); i++) await Task.Delay(50);
+            Assert.False(IsRunning(pid), $"ssh (pid {pid}) still runs after the backend was disposed");
         }
         var seen = await File.ReadAllTextAsync(envFile);
         Assert.DoesNotContain("must-not-reach-ssh", seen, StringComparison.Ordinal);
@@ -100,4 +126,7 @@ public sealed class SftpConnectionErrorTests : IDisposable
         Assert.Contains("SSH_AUTH_SOCK=/nonexistent/agent.sock", seen, StringComparison.Ordinal);
         Assert.Contains("HOME=", seen, StringComparison.Ordinal);
     }
+
+    private static bool IsRunning(int pid) =>
+        Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
 }
