@@ -55,6 +55,19 @@ if ! coffre_servers_start; then
   fi
   echo "test.sh: database servers missing: their tests will be skipped (CI=true makes this a failure)" >&2
 fi
+# SFTP backend (tests/sshd.sh): a private OpenSSH server on 127.0.0.1 as the current user, keys in a temp folder.
+source tests/sshd.sh
+trap 'coffre_servers_stop; coffre_sshd_stop; rm -rf "$results"' EXIT
+if ! coffre_sshd_start; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: the private sshd for the SFTP tests could not be started (see above)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: sshd missing: the SFTP tests will be skipped (CI=true makes this a failure)" >&2
+fi
+# End of the SFTP block.
+
 # Cheap scrypt keys come from the test assemblies themselves (CheapTestKeys, tests/Coffre.TestHooks): no switch here.
 
 dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}
