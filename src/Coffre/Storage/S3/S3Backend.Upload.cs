@@ -32,7 +32,7 @@ public sealed partial class S3Backend
     /// time it is called (the SDK reads a body twice: to sign it, then to send it). An object that already exists
     /// is an error: names are content hashes, objects are never replaced.
     /// </summary>
-    private async Task UploadAsync(StorageHandle handle, Func<Stream> open, long length, CancellationToken ct)
+    internal async Task UploadAsync(StorageHandle handle, Func<Stream> open, long length, CancellationToken ct)
     {
         var key = KeyOf(handle);
         if (await StatAsync(handle, ct).ConfigureAwait(false) is not null) throw new IOException($"{handle} already exists in {Location}");
