@@ -51,6 +51,20 @@ if ! coffre_servers_start; then
   fi
   echo "test.sh: database servers missing: their tests will be skipped (CI=true makes this a failure)" >&2
 fi
+
+# ---- S3: a private single-node Ceph RADOS Gateway for the S3 backend tests (tests/ceph-s3/ceph.sh): started on
+# 127.0.0.1 with data in a temp folder, exported as COFFRE_TEST_S3_*, stopped and deleted on exit.
+source tests/ceph-s3/ceph.sh
+trap 'coffre_ceph_stop; coffre_servers_stop; rm -rf "$results"' EXIT # the trap above, plus Ceph's stop
+if ! coffre_ceph_start; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: the Ceph RADOS Gateway for the S3 tests could not be started (see above)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: Ceph RADOS Gateway missing: the S3 tests will be skipped (CI=true makes this a failure)" >&2
+fi
+# ---- end S3
 # Cheap scrypt keys come from the test assemblies themselves (CheapTestKeys, tests/Coffre.TestHooks): no switch here.
 
 dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}
