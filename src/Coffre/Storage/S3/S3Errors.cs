@@ -20,7 +20,8 @@ internal static class S3Errors
     public static bool Maps(Exception e, CancellationToken ct) =>
         !(e is OperationCanceledException && ct.IsCancellationRequested)
         && e is not (StorageNotFoundException or CoffreException or ArgumentException)
-        && e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException;
+        && e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException
+            or System.Xml.XmlException or FormatException;
 
     public static Exception Map(Exception e, S3Backend backend, StorageHandle? handle, string what)
     {
@@ -40,6 +41,8 @@ internal static class S3Errors
                 return new IOException($"the S3 server failed to {what} {Subject(handle)} in {where}: HTTP {status} {code} (temporary, try again)", e); // transient
             return new IOException($"the S3 server refused to {what} {Subject(handle)} in {where}: HTTP {status} {code} {Clean(s.Message)}", e);
         }
+        if (e is System.Xml.XmlException or FormatException)
+            return new IOException($"the S3 server's reply to '{what}' for {Subject(handle)} in {where} cannot be read ({Clean(e.Message)}): is this an S3 server?", e);
         // No reply, a cut connection, a timeout (an OperationCanceledException the caller did not ask for).
         return new IOException($"could not {what} {Subject(handle)} in {where}: {Describe(e)} (temporary, try again)", e); // transient
     }
