@@ -56,9 +56,15 @@ public sealed partial class S3Backend
                     ContentType = "application/octet-stream",
                     // Plain signed bodies: the chunked "aws-chunked" framing of newer SDKs is stored as data by some servers.
                     UseChunkEncoding = false,
+                    // Atomic "create only" where the server knows it (AWS, Ceph, MinIO); the HEAD before covers the others.
+                    IfNoneMatch = "*",
                 };
                 request.Headers.ContentLength = length;
                 await _client.PutObjectAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+            {
+                throw new IOException($"{handle} already exists in {Location}", e);
             }
             catch (Exception e) when (S3Errors.Maps(e, ct)) { throw S3Errors.Map(e, this, handle, "save"); }
         }

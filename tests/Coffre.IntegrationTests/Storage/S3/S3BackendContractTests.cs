@@ -77,6 +77,22 @@ public sealed class S3BackendContractTests : IDisposable
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 
+    /// <summary>Writers racing to save one name: exactly one wins, the others are told it exists (If-None-Match on Ceph).</summary>
+    [S3Fact]
+    public async Task RacingSavesOfOneNameLeaveExactlyOneWinner()
+    {
+        await Backend.CreateAsync(default);
+        var h = new StorageHandle(FileType.Snapshot, BlobId.Hash("race"u8).ToString());
+        var contents = Enumerable.Range(0, 8).Select(i => Random(5000, 50 + i)).ToArray();
+        var outcomes = await Task.WhenAll(contents.Select(async c =>
+        {
+            try { await Backend.SaveAsync(h, c, default); return c; }
+            catch (IOException e) when (e.Message.Contains("already exists", StringComparison.Ordinal)) { return null; }
+        }));
+        var winner = Assert.Single(outcomes, o => o is not null);
+        Assert.Equal(winner, await Backend.LoadAsync(h, default));
+    }
+
     [S3Fact]
     public async Task ListReturnsOnlyThatTypeAndRangesRead()
     {
