@@ -45,7 +45,14 @@ results=$(mktemp -d)
 # Private PostgreSQL 15 and MariaDB for the database source tests (tests/servers.sh): started on 127.0.0.1
 # with free private ports and temp data folders, stopped and deleted on exit.
 source tests/servers.sh
-trap 'coffre_servers_stop; rm -rf "$results"' EXIT
+# Every server this script starts is stopped on exit: each block's stop function, when its block was reached.
+cleanup() {
+  for stop in coffre_ceph_stop coffre_sshd_stop coffre_rest_stop coffre_servers_stop; do
+    declare -F "$stop" >/dev/null && "$stop"
+  done
+  rm -rf "$results"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 if ! coffre_servers_start; then
   if [ "${CI:-}" = true ]; then
@@ -57,7 +64,6 @@ if ! coffre_servers_start; then
 fi
 # SFTP backend (tests/sshd.sh): a private OpenSSH server on 127.0.0.1 as the current user, keys in a temp folder.
 source tests/sshd.sh
-trap 'coffre_servers_stop; coffre_sshd_stop; rm -rf "$results"' EXIT
 if ! coffre_sshd_start; then
   if [ "${CI:-}" = true ]; then
     echo "test.sh: the private sshd for the SFTP tests could not be started (see above)" >&2
@@ -68,6 +74,19 @@ if ! coffre_sshd_start; then
 fi
 # End of the SFTP block.
 
+
+# ---- S3: a private single-node Ceph RADOS Gateway for the S3 backend tests (tests/ceph-s3/ceph.sh): started on
+# 127.0.0.1 with data in a temp folder, exported as COFFRE_TEST_S3_*, stopped and deleted on exit.
+source tests/ceph-s3/ceph.sh
+if ! coffre_ceph_start; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: the Ceph RADOS Gateway for the S3 tests could not be started (see above)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: Ceph RADOS Gateway missing: the S3 tests will be skipped (CI=true makes this a failure)" >&2
+fi
+# ---- end S3
 # Cheap scrypt keys come from the test assemblies themselves (CheapTestKeys, tests/Coffre.TestHooks): no switch here.
 
 dotnet build Coffre.slnx -c Release -nologo -v q 2>&1 | grep -E "error|warn" ; build=${PIPESTATUS[0]}

@@ -1,5 +1,7 @@
 using System.Collections;
 using Coffre.Storage.Local;
+using Coffre.Storage.S3;
+using Coffre.Storage.Sftp;
 
 namespace Coffre.Storage;
 
@@ -21,10 +23,10 @@ public static class BackendOpener
     private static readonly Dictionary<string, Opener?> Openers = new(StringComparer.Ordinal)
     {
         [RepositoryLocation.Local] = (path, _) => new LocalBackend(path),
-        ["s3"] = null,
+        ["s3"] = (text, env) => S3Backend.Open(S3Location.Parse("s3:" + text), env),
         ["rest"] = null,
         ["rclone"] = null,
-        ["sftp"] = null,
+        ["sftp"] = (text, env) => SftpBackend.Open(SftpLocation.Parse("sftp:" + text), env),
     };
 
     /// <summary>Opens <paramref name="location"/> with the standard decorators (retry on transient errors, connection limit).</summary>

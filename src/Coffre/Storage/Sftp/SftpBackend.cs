@@ -26,7 +26,6 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly TimeSpan _timeout;
     private readonly SemaphoreSlim _connecting = new(1, 1);
-    private readonly Lazy<string> _staging;
     private SftpSession? _session;
     private bool _disposed;
 
@@ -36,7 +35,6 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         _command = command;
         _environment = environment;
         _timeout = timeout;
-        _staging = new Lazy<string>(() => Directory.CreateTempSubdirectory("coffre-sftp-staging-").FullName); // 0700 on Unix
     }
 
     /// <summary>
@@ -159,23 +157,17 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         }
     }
 
-    public Task SaveAsync(StorageHandle handle, ReadOnlyMemory<byte> data, CancellationToken ct) =>
-        UploadAsync(handle, () => StreamOver(data), data.Length, ct);
+    /// <summary>Packs are staged by the writer in a private local folder, then streamed once.</summary>
+    public BackendProperties Properties { get; } = BackendProperties.Remote(maxConnections: 4);
 
-    private static MemoryStream StreamOver(ReadOnlyMemory<byte> data) =>
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data, out var segment)
-            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-            : new MemoryStream(data.ToArray(), writable: false);
-
-    /// <summary>A private local folder (0700) for packs being filled; removed when the backend is disposed.</summary>
-    public string StagingFolder => _staging.Value;
-
-    public async Task SaveFileAsync(StorageHandle handle, string stagingPath, CancellationToken ct)
+    public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
     {
-        var length = new FileInfo(stagingPath).Length;
-        await UploadAsync(handle, () => new FileStream(stagingPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan), length, ct).ConfigureAwait(false);
-        File.Delete(stagingPath);
+        ArgumentNullException.ThrowIfNull(source);
+        return UploadAsync(handle, source.Open, source.Length, ct);
     }
+
+    /// <summary>SFTP v3 has no portable free-space query.</summary>
+    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Task.FromResult(StorageCapacity.Unknown);
 
     /// <summary>
     /// The one upload path: <paramref name="open"/> gives the content from its start, <paramref name="length"/> bytes.
@@ -481,12 +473,6 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         _disposed = true;
         _session?.Dispose();
         _session = null;
-        if (_staging.IsValueCreated)
-        {
-            try { Directory.Delete(_staging.Value, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
         _connecting.Dispose();
     }
 }

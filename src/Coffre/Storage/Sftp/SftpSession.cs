@@ -40,6 +40,12 @@ internal sealed partial class SftpSession : IDisposable
 
     public bool IsBroken => Volatile.Read(ref _failure) is not null;
 
+    // Set once the server greeted us: a connection lost after that is worth retrying (a new session); one that fails
+    // before (a wrong key, an unknown host key, nothing listening) is not.
+    private volatile bool _established;
+
+    private IOException Lost(string message) => _established ? new TransientStorageException(message) : new IOException(message);
+
     /// <summary>Starts ssh and does the INIT/VERSION exchange.</summary>
     public static async Task<SftpSession> StartAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string?> environment,
         string where, TimeSpan timeout, CancellationToken ct)
@@ -51,6 +57,7 @@ internal sealed partial class SftpSession : IDisposable
             await session.WritePacketAsync(new SftpPacketWriter(SftpProtocol.Init).WriteUInt32(SftpProtocol.Version).ToPacket(), ct).ConfigureAwait(false);
             var reply = await session.AwaitAsync(session._version.Task, ct).ConfigureAwait(false);
             session.ParseVersion(reply);
+            session._established = true;
             return session;
         }
         catch
@@ -106,8 +113,7 @@ internal sealed partial class SftpSession : IDisposable
         }
         catch (TimeoutException)
         {
-            // transient
-            throw Fail(new IOException($"the SFTP server of {_where} did not answer within {_timeout.TotalSeconds:0} s: the connection was closed"));
+            throw Fail(Lost($"the SFTP server of {_where} did not answer within {_timeout.TotalSeconds:0} s: the connection was closed"));
         }
     }
 
@@ -212,8 +218,7 @@ internal sealed partial class SftpSession : IDisposable
     private async Task<Exception> ConnectionLostAsync()
     {
         if (Volatile.Read(ref _failure) is { } already) return already;
-        // transient
-        return new IOException($"the SFTP connection to {_where} was lost: {await _ssh.DescribeExitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false)}");
+        return Lost($"the SFTP connection to {_where} was lost: {await _ssh.DescribeExitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false)}");
     }
 
     /// <summary>Ends the session for good (first failure wins): ssh killed, every waiting request failed with it.</summary>

@@ -85,21 +85,22 @@ public sealed class SftpBackendContractTests : IDisposable
     }
 
     [SftpFact]
-    public async Task StagedFilesAreStoredWhole()
+    public async Task StagedFilesAreStoredWholeAndLeftToTheCaller()
     {
         await Backend.CreateAsync(default);
+        Assert.Null(Backend.Properties.StagingFolder);
         var data = new byte[100_000];
         Random.Shared.NextBytes(data);
-        var staging = Path.Combine(Backend.StagingFolder, "pack-test-tmp");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Backend.StagingFolder));
+        var staging = Path.Combine(Path.GetTempPath(), $"coffre-sftp-test-{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(staging, data);
-        var h = Handle(FileType.Pack, data);
-        await Backend.SaveFileAsync(h, staging, default);
-        Assert.False(File.Exists(staging));
-        Assert.Equal(data, await Backend.LoadAsync(h, default));
-        var folder = Backend.StagingFolder;
-        Backend.Dispose();
-        Assert.False(Directory.Exists(folder));
+        try
+        {
+            var h = Handle(FileType.Pack, data);
+            await Backend.SaveAsync(h, new StagedFileSource(staging, data.Length), default);
+            Assert.True(File.Exists(staging)); // a remote backend reads a staged file; the writer deletes it
+            Assert.Equal(data, await Backend.LoadAsync(h, default));
+        }
+        finally { File.Delete(staging); }
     }
 
     [SftpFact]

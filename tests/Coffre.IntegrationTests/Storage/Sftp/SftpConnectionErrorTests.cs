@@ -1,3 +1,4 @@
+using Coffre.Storage;
 using System.Net;
 using System.Net.Sockets;
 using Coffre.IntegrationTests.Infrastructure;
