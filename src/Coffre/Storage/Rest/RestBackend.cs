@@ -25,13 +25,16 @@ public sealed class RestBackend : IStorageBackend, IDisposable
     private readonly RestOptions _options;
     private readonly Func<string?>? _explainTransportFailure;
     private readonly Lazy<string> _staging;
+    private readonly IDisposable? _transport;
 
     /// <param name="http">Sends the requests; owned and disposed by this backend.</param>
     /// <param name="baseUrl">The repository's URL, ending with '/', without credentials.</param>
     /// <param name="location">How messages name the repository (never holds a secret).</param>
     /// <param name="explainTransportFailure">Why the transport failed when it can tell (rclone: the child's exit and stderr).</param>
-    internal RestBackend(HttpClient http, Uri baseUrl, string location, RestOptions options, Func<string?>? explainTransportFailure = null)
+    /// <param name="transport">What carries the requests besides the client (rclone's child process): disposed last.</param>
+    internal RestBackend(HttpClient http, Uri baseUrl, string location, RestOptions options, Func<string?>? explainTransportFailure = null, IDisposable? transport = null)
     {
+        _transport = transport;
         _http = http;
         _base = baseUrl;
         Location = location;
@@ -340,6 +343,7 @@ public sealed class RestBackend : IStorageBackend, IDisposable
     public void Dispose()
     {
         _http.Dispose();
+        _transport?.Dispose();
         if (_staging.IsValueCreated)
         {
             try { Directory.Delete(_staging.Value, recursive: true); }
