@@ -17,9 +17,6 @@ public sealed class RestBackend : IStorageBackend, IDisposable
 {
     private const string V2MediaType = "application/vnd.x.restic.rest.v2";
 
-    /// <summary>The largest object <see cref="LoadAsync"/> reads into memory (keys, config, snapshots, index files, locks).</summary>
-    public const int MaxSmallObjectBytes = 256 << 20;
-
     private readonly HttpClient _http;
     private readonly Uri _base;
     private readonly RestOptions _options;
@@ -137,19 +134,20 @@ public sealed class RestBackend : IStorageBackend, IDisposable
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, UrlOf(handle)), guard, what, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
         await EnsureSuccessAsync(response, handle, what, ct).ConfigureAwait(false);
         var declared = response.Content.Headers.ContentLength;
-        if (declared > MaxSmallObjectBytes)
-            throw new IOException($"{handle} in {Location}: the server announces {declared} bytes, more than the {MaxSmallObjectBytes >> 20} MiB such an object may have");
+        var limit = _options.MaxSmallObjectBytes;
+        if (declared > limit)
+            throw new IOException($"{handle} in {Location}: the server announces {declared} bytes, more than the {limit >> 20} MiB such an object may have");
         await using var body = new GuardedStream(await response.Content.ReadAsStreamAsync(guard.Token).ConfigureAwait(false), guard, () => Stalled(guard, what));
-        var bytes = await ReadBoundedAsync(body, MaxSmallObjectBytes, ct).ConfigureAwait(false)
-            ?? throw new IOException($"{handle} in {Location}: the server sends more than the {MaxSmallObjectBytes >> 20} MiB such an object may have");
+        var bytes = await ReadBoundedAsync(body, limit, (int)(declared ?? 0), ct).ConfigureAwait(false)
+            ?? throw new IOException($"{handle} in {Location}: the server sends more than the {limit >> 20} MiB such an object may have");
         if (declared is { } d && d != bytes.Length) throw new IOException($"{handle} in {Location}: the server announced {d} bytes and sent {bytes.Length}"); // transient
         return bytes;
     }
 
     /// <summary>The whole stream, or null when it holds more than <paramref name="limit"/> bytes (it stops reading there).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, CancellationToken ct)
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, int limit, int expected, CancellationToken ct)
     {
-        using var memory = new MemoryStream();
+        using var memory = new MemoryStream(expected);
         var chunk = new byte[1 << 16];
         while (true)
         {

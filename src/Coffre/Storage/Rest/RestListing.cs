@@ -70,7 +70,6 @@ internal static class RestListing
             var probe = reader;
             if (!probe.TrySkip()) return Save(ref state, before, consumed);
             if (ReadEntry(ref reader) is { } entry) entries.Add(entry);
-            state = reader.CurrentState;
         }
     }
 
@@ -92,7 +91,7 @@ internal static class RestListing
             if (property == "name" && reader.TokenType == JsonTokenType.String) name = reader.GetString();
             else if (property == "size" && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var s)) size = s;
             else if (property is not null) throw new JsonException($"entry field {property} has the wrong type");
-            else reader.Skip();
+            else if (!reader.TrySkip()) throw new JsonException("an entry ends early"); // cannot happen: the whole entry is buffered
         }
         if (size is null or < 0) throw new JsonException("an entry has no valid size");
         return name is not null && BlobId.IsIdName(name) ? new StorageEntry(name, size.Value) : null;
