@@ -41,8 +41,8 @@ public sealed class RestBackend : IStorageBackend, IDisposable
     }
 
     /// <summary>
-    /// Opens the repository at <paramref name="location"/>; the credentials come from the location, else from
-    /// <c>RESTIC_REST_USERNAME</c> / <c>RESTIC_REST_PASSWORD</c> in <paramref name="environment"/>, as restic reads them.
+    /// Opens the repository at <paramref name="location"/>; the user and the password come from the location, each
+    /// else from <c>RESTIC_REST_USERNAME</c> / <c>RESTIC_REST_PASSWORD</c> in <paramref name="environment"/>.
     /// </summary>
     public static IStorageBackend Open(RestLocation location, IReadOnlyDictionary<string, string?> environment) =>
         Open(location, environment, RestOptions.Default);
@@ -52,7 +52,8 @@ public sealed class RestBackend : IStorageBackend, IDisposable
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(environment);
         var user = location.Username ?? environment.GetValueOrDefault("RESTIC_REST_USERNAME");
-        var password = location.Username is null && location.Password is null ? environment.GetValueOrDefault("RESTIC_REST_PASSWORD") : location.Password;
+        // A user in the location and the password in RESTIC_REST_PASSWORD keeps the secret out of the location.
+        var password = location.Password ?? environment.GetValueOrDefault("RESTIC_REST_PASSWORD");
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = options.StallTimeout,

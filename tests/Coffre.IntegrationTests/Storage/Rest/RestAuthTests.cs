@@ -45,6 +45,15 @@ public sealed class RestAuthTests : IDisposable
         Assert.True(await backend.ExistsAsync(default));
     }
 
+    [Fact]
+    public async Task A_user_in_the_location_takes_its_password_from_RESTIC_REST_PASSWORD()
+    {
+        var environment = new Dictionary<string, string?> { ["RESTIC_REST_PASSWORD"] = Secret };
+        using var backend = (RestBackend)RestBackend.Open(RestLocation.Parse(_server.Location(User)), environment);
+        await EngineOverBackend.InitAsync(backend);
+        Assert.True(await backend.ExistsAsync(default));
+    }
+
     [Theory]
     [InlineData("location")]
     [InlineData("environment")]
