@@ -29,6 +29,19 @@ if ! command -v restic >/dev/null 2>&1; then
   exit 1
 fi
 
+# --- rclone (REST and rclone backend tests, tests/Coffre.IntegrationTests/Storage/Rest and .../Rclone) ---
+# Debian's rclone: `rclone serve restic` is the REST server the tests start, and the rclone backend's child.
+command -v rclone >/dev/null 2>&1 || apt_install rclone
+if ! command -v rclone >/dev/null 2>&1; then
+  if [ "${CI:-}" = true ]; then
+    echo "test.sh: rclone is required for the REST and rclone backend tests and could not be installed" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "test.sh: rclone missing (apt-get install rclone): the REST and rclone backend tests will fail (CI=true makes this a hard stop)" >&2
+fi
+# --- end rclone ---
+
 # The browser tests (tests/Coffre.EndToEndTests): Playwright never downloads a browser, it drives Debian's chromium.
 [ -x /usr/bin/chromium ] || apt_install chromium
 if [ ! -x /usr/bin/chromium ]; then

@@ -1,5 +1,7 @@
 using System.Collections;
 using Coffre.Storage.Local;
+using Coffre.Storage.Rclone;
+using Coffre.Storage.Rest;
 using Coffre.Storage.S3;
 using Coffre.Storage.Sftp;
 
@@ -24,8 +26,8 @@ public static class BackendOpener
     {
         [RepositoryLocation.Local] = (path, _) => new LocalBackend(path),
         ["s3"] = (text, env) => S3Backend.Open(S3Location.Parse("s3:" + text), env),
-        ["rest"] = null,
-        ["rclone"] = null,
+        ["rest"] = (text, env) => RestBackend.Open(RestLocation.Parse("rest:" + text), env),
+        ["rclone"] = (text, env) => RcloneBackend.Open(RcloneLocation.Parse("rclone:" + text), env),
         ["sftp"] = (text, env) => SftpBackend.Open(SftpLocation.Parse("sftp:" + text), env),
     };
 

@@ -1,0 +1,19 @@
+using Coffre.Storage;
+
+namespace Coffre.IntegrationTests.Storage.Rclone;
+
+/// <summary>The backend contract through a child <c>rclone serve restic --stdio</c> on a local rclone remote (HTTP/2 over its pipes).</summary>
+public sealed class RcloneBackendContractTests : RemoteContractTests
+{
+    private readonly RcloneRemote _remote = new();
+    private IStorageBackend? _backend;
+
+    protected override IStorageBackend Backend => _backend ??= _remote.Open();
+    protected override string ServedRoot => _remote.Root;
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _remote.Dispose();
+    }
+}

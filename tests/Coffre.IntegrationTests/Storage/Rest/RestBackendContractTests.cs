@@ -1,0 +1,20 @@
+using Coffre.Storage;
+using Coffre.Storage.Rest;
+
+namespace Coffre.IntegrationTests.Storage.Rest;
+
+/// <summary>The backend contract through restic's REST protocol, against a real <c>rclone serve restic</c>.</summary>
+public sealed class RestBackendContractTests : RemoteContractTests
+{
+    private readonly RcloneRestServer _server = new();
+    private IStorageBackend? _backend;
+
+    protected override IStorageBackend Backend => _backend ??= RestBackend.Open(RestLocation.Parse(_server.Location()), new Dictionary<string, string?>());
+    protected override string ServedRoot => _server.Root;
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _server.Dispose();
+    }
+}
