@@ -186,6 +186,11 @@ public static class ConfigLoader
             m.Path = ResolvePath(dir, Trimmed(m.Path), home);
             m.Name = Trimmed(m.Name) ?? (m.Path is null ? null : Path.GetFileName(m.Path));
         }
+        foreach (var copy in c.Copies)
+        {
+            copy.Location = Trimmed(copy.Location) is { } location && !location.Contains(':', StringComparison.Ordinal) ? ResolvePath(dir, location, home) : Trimmed(copy.Location);
+            copy.PasswordFile = ResolvePath(dir, Trimmed(copy.PasswordFile), home);
+        }
         c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home);
         c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
         c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
