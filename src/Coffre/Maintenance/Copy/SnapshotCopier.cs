@@ -11,7 +11,8 @@ namespace Coffre.Maintenance.Copy;
 /// snapshot the destination already holds (a "similar" snapshot whose <c>original</c> or ID is the source's
 /// persistent ID: <see cref="SimilarSnapshots"/>) is skipped. For the others every tree is walked and only the blobs
 /// the destination lacks travel: each is read from the source and verified there (MAC, length, SHA-256), then
-/// compressed and sealed with the destination's key and packed by the destination's own writer. The new snapshot
+/// sealed with the destination's key (a data blob keeps its stored, compressed form: <see cref="BlobResealer"/>) and
+/// packed by the destination's own writer. The new snapshot
 /// loses its <c>parent</c> and records <c>original</c>; it is written only once its packs and their index are stored.
 /// A snapshot whose data cannot be read from the source (a damaged or missing pack, a forged tree) is refused and
 /// the reason named; the others are still copied. A destination that fails to store stops the whole copy.
@@ -198,11 +199,37 @@ public sealed class SnapshotCopier(Repository.Repository source, Repository.Repo
         }
     }
 
+    /// <summary>
+    /// A data blob travels in its stored form, resealed with the destination's key (<see cref="BlobResealer"/>): it
+    /// is verified, never compressed again. A copy in the source that fails is marked bad and the next one is tried.
+    /// </summary>
     private async Task CopyBlobAsync(RepositoryWriter writer, BlobId id, CancellationToken ct)
     {
-        var (buffer, length) = await ReadSourceAsync(id, $"data blob {id.ToShortString()}", ct).ConfigureAwait(false);
-        try { await writer.SaveBlobAsync(BlobType.Data, id, buffer.AsMemory(0, length), compress: true, ct).ConfigureAwait(false); }
-        finally { BufferPool.Instance.Return(buffer); }
+        if (!writer.TryReserve(id)) return;
+        Exception? failure = null;
+        while (source.Index.TryGetEntry(id, out var pack, out var entry))
+        {
+            var box = BufferPool.Instance.Rent((int)entry.Length);
+            try
+            {
+                var n = await source.Backend.ReadAtAsync(new StorageHandle(FileType.Pack, pack.ToString()), entry.Offset, box.AsMemory(0, (int)entry.Length), ct).ConfigureAwait(false);
+                if (n != entry.Length) throw new InvalidDataException($"pack {pack.ToShortString()} is truncated (blob {id.ToShortString()} missing)");
+                var plainLength = BlobResealer.Reseal(box.AsSpan(0, n), entry, source.Key, destination.Key);
+                await writer.AddEncodedAsync(BlobType.Data, id, box.AsMemory(0, n), entry.UncompressedLength, plainLength, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is InvalidDataException or StorageNotFoundException)
+            {
+                failure ??= e is StorageNotFoundException ? new InvalidDataException($"pack {pack.ToShortString()} does not exist", e) : e;
+                source.Index.MarkBad(pack, e is StorageNotFoundException ? null : id);
+            }
+            finally
+            {
+                BufferPool.Instance.Return(box);
+            }
+        }
+        var reason = failure?.Message ?? (source.Index.IsIndexed(id) ? "damaged in every copy the index names" : "not in the index (missing data)");
+        throw new SourceDamageException($"data blob {id.ToShortString()} cannot be read from the source ({reason}); run 'coffre check --read-data' on the source", failure);
     }
 
     /// <summary>Reads and verifies a blob in the source; a blob it cannot give is damage in the source, not a failed copy.</summary>
