@@ -25,6 +25,7 @@ root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(LogCommand.Create());
 root.Subcommands.Add(ForgetCommand.Create());
+root.Subcommands.Add(CopyCommand.Create());
 root.Subcommands.Add(KeyCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
 root.Subcommands.Add(ScheduleCommand.Create());

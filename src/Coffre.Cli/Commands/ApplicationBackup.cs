@@ -24,6 +24,9 @@ internal static class ApplicationBackup
             result = await manager.CreateBackupAsync(destination, progress, ct);
         foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
         RunContext.Current.Backup(result.Backup);
+        RunContext.Current.CopiesDone(result.Copies);
+        foreach (var c in result.Copies.Where(c => c.Failed))
+            Console.Error.WriteLine($"coffre: warning: copy to {c.Location} failed: {c.Error}; the backup is saved; run 'coffre copy' once it is reachable");
         var rotation = await BackupRotation.RunAsync(pr, manager, destination, result, ct);
         var m = result.Metadata;
         if (json)
@@ -39,6 +42,7 @@ internal static class ApplicationBackup
                 data_added_packed = result.Backup.Summary.DataAddedPacked,
                 total_duration = clock.Elapsed.TotalSeconds,
                 rotation = rotation.ToJson(),
+                copies = result.Copies.Select(c => new { location = c.Location, snapshot_id = c.Snapshot?.ToString(), error = c.Error }),
             });
         else if (!quiet)
         {
@@ -49,6 +53,8 @@ internal static class ApplicationBackup
             Console.WriteLine($"Added {Units.Bytes(result.Backup.Summary.DataAdded)} ({Units.Bytes(result.Backup.Summary.DataAddedPacked)} stored) in {Units.Duration(clock.Elapsed)}");
             Console.WriteLine($"backup {result.Backup.SnapshotId.ToShortString()} of {m.Application} saved ({m.Status})");
             rotation.Print(quiet);
+            foreach (var c in result.Copies.Where(c => !c.Failed))
+                Console.WriteLine($"copy {c.Location}: {(c.Result?.Copied.Count > 0 ? "copied" : "already there")} as {c.Snapshot?.ToShortString()}, {Units.Bytes(c.Result?.BytesStored ?? 0)} stored");
         }
         return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
     }

@@ -15,13 +15,16 @@ public static class IncidentKinds
     /// <summary>The repository's file system has less free space than the threshold after a backup.</summary>
     public const string DiskSpaceLow = "disk-space-low";
 
+    /// <summary>An application backup could not be copied to one of its copies (coffre.json <c>copies</c>); resolved by the next backup copied everywhere.</summary>
+    public const string CopyFailed = "copy-failed";
+
     /// <summary>A wrong key, a decryption or MAC error, damaged repository data met by another command (check, restore...).</summary>
     public const string RepositoryDamaged = "repository-damaged";
 
     /// <summary>Repeated failed logins to the web dashboard (raised by the web host).</summary>
     public const string LoginFailures = "login-failures";
 
-    public static IReadOnlyList<string> All { get; } = [BackupFailed, DrillFailed, DiskSpaceLow, RepositoryDamaged, LoginFailures];
+    public static IReadOnlyList<string> All { get; } = [BackupFailed, DrillFailed, DiskSpaceLow, RepositoryDamaged, LoginFailures, CopyFailed];
 
     /// <summary>A short title, e.g. "backup of boutique failed".</summary>
     public static string Title(string kind, string application) => kind switch
@@ -31,6 +34,7 @@ public static class IncidentKinds
         DiskSpaceLow => $"low disk space for the backups of {application}",
         RepositoryDamaged => $"repository of {application}: wrong key or damaged data",
         LoginFailures => $"repeated failed logins to the Coffre dashboard of {application}",
+        CopyFailed => $"a backup of {application} was not copied everywhere",
         _ => $"{kind} ({application})",
     };
 
@@ -42,6 +46,7 @@ public static class IncidentKinds
         DiskSpaceLow => $"disk space for the backups of {application} is back above the threshold",
         RepositoryDamaged => $"repository of {application} reads correctly again",
         LoginFailures => $"failed logins to the Coffre dashboard of {application} stopped",
+        CopyFailed => $"backups of {application} reach every copy again",
         _ => $"{kind} ({application}) resolved",
     };
 }

@@ -6,7 +6,7 @@ namespace Coffre.Alerts;
 
 /// <summary>
 /// Which incidents a run that ended raises or resolves (docs/alerts.md), a pure decision: an application backup
-/// opens or resolves <c>backup-failed</c>; a drill opens or resolves <c>drill-failed</c> and, when it passes,
+/// opens or resolves <c>backup-failed</c> (and <c>copy-failed</c> when it has copies); a drill opens or resolves <c>drill-failed</c> and, when it passes,
 /// resolves <c>repository-damaged</c>; a decryption or MAC error, damaged data, or a check that finds damage opens
 /// <c>repository-damaged</c> (met by a backup or drill, it is that run's failure instead), which a clean check resolves.
 /// Interrupted runs say nothing.
@@ -28,6 +28,7 @@ public static class RunAlertPolicy
         {
             case "backup" when run.Application is not null:
                 steps.Add(new(IncidentKinds.BackupFailed, ok ? null : why));
+                if (run.CopyFailed is { } copyFailed) steps.Add(new(IncidentKinds.CopyFailed, copyFailed ? run.Copies : null));
                 break;
             case "drill":
                 steps.Add(new(IncidentKinds.DrillFailed, ok ? null : why));

@@ -19,6 +19,9 @@ public sealed class CoffreConfig
 
     public RetentionSection Retention { get; set; } = new();
 
+    /// <summary>More repositories each backup is copied to (docs/copies.md).</summary>
+    public List<CopySection> Copies { get; set; } = [];
+
     public HooksSection Hooks { get; set; } = new();
 
     public ScheduleSection Schedule { get; set; } = new();

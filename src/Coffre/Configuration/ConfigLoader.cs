@@ -182,10 +182,27 @@ public static class ConfigLoader
             m.Path = ResolvePath(dir, Trimmed(m.Path), home);
             m.Name = Trimmed(m.Name) ?? (m.Path is null ? null : Path.GetFileName(m.Path));
         }
+        foreach (var copy in c.Copies)
+        {
+            copy.Location = ResolveLocation(dir, Trimmed(copy.Location), home);
+            copy.PasswordFile = ResolvePath(dir, Trimmed(copy.PasswordFile), home);
+        }
         c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home)
             ?? (c.Repository.State is { } state ? Path.Combine(state, Journal.LogPaths.FolderName) : null);
         c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
         c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
+    }
+
+    /// <summary>A local location made absolute against the configuration's folder; a remote one as given; an unreadable one left for the validator.</summary>
+    private static string? ResolveLocation(string dir, string? given, string? home)
+    {
+        if (given is null) return null;
+        try
+        {
+            var location = Storage.RepositoryLocation.Parse(given);
+            return location.IsLocal ? ResolvePath(dir, location.Text, home) : given;
+        }
+        catch (CoffreException) { return given; }
     }
 
     /// <summary>

@@ -46,7 +46,15 @@ public static partial class ConfigValidator
         if (c.Databases.Count == 0 && c.Media.Count == 0)
             Error("databases", "nothing to back up: add a database to \"databases\" or a folder to \"media\"");
 
-        Retention(c.Retention, Error);
+        Retention("retention", c.Retention, Error);
+        for (var i = 0; i < c.Copies.Count; i++)
+        {
+            var copy = c.Copies[i];
+            if (string.IsNullOrWhiteSpace(copy.Location))
+                Error($"copies[{i}].location", "the copy's location is required, e.g. \"/mnt/usb/backups\"");
+            PasswordSourceErrors($"copies[{i}]", copy, required: true, Error);
+            if (copy.Retention is { } r) Retention($"copies[{i}].retention", r, Error);
+        }
         Hook("hooks.preRestore", c.Hooks.PreRestore, Error);
         Hook("hooks.postRestore", c.Hooks.PostRestore, Error);
 
@@ -139,16 +147,16 @@ public static partial class ConfigValidator
         return null;
     }
 
-    private static void Retention(RetentionSection r, Action<string, string> error)
+    private static void Retention(string key, RetentionSection r, Action<string, string> error)
     {
         var rules = new (string Key, int? Value)[]
         {
             ("keepWithinDays", r.KeepWithinDays), ("last", r.Last), ("daily", r.Daily), ("weekly", r.Weekly), ("monthly", r.Monthly), ("yearly", r.Yearly),
         };
         foreach (var (k, v) in rules)
-            if (v < 0) error($"retention.{k}", $"{v} is negative: give a count (0 or more)");
+            if (v < 0) error($"{key}.{k}", $"{v} is negative: give a count (0 or more)");
         if (rules.All(x => x.Value is null or 0))
-            error("retention", "no rule keeps any backup: set keepWithinDays, last, daily, weekly, monthly or yearly");
+            error(key, "no rule keeps any backup: set keepWithinDays, last, daily, weekly, monthly or yearly");
     }
 
     private static void Hook(string key, string? command, Action<string, string> error)

@@ -24,6 +24,14 @@ public static class PasswordSource
             ?? throw new CoffreException("repository: no password source: set one of passwordEnv, passwordFile or passwordCommand in coffre.json");
     }
 
+    /// <summary>The password of a copy (coffre.json <c>copies</c>). Throws <see cref="CoffreException"/> when it cannot be obtained.</summary>
+    public static byte[] Resolve(CopySection copy, IDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        return Resolve(copy, $"copy {copy}", environment)
+            ?? throw new CoffreException($"copy {copy}: no password source: set one of passwordEnv, passwordFile or passwordCommand in coffre.json");
+    }
+
     /// <summary>A database's password, or null when it names no source (the client's own configuration applies).</summary>
     public static byte[]? Resolve(DatabaseSection db, IDictionary<string, string?>? environment = null)
     {

@@ -62,12 +62,17 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         await using var repoLock = await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
         // A lost lock (refresh failed, or its file removed) stops the backup before it saves a snapshot.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, repoLock.Lost);
-        try { return await CreateLockedBackupAsync(repo, scope, progress, stop.Token).ConfigureAwait(false); }
+        ApplicationBackupResult result;
+        try { result = await CreateLockedBackupAsync(repo, scope, progress, stop.Token).ConfigureAwait(false); }
         catch (Exception) when (repoLock.IsLost && !ct.IsCancellationRequested)
         {
             repoLock.ThrowIfLost();
             throw;
         }
+        // The copies (coffre.json "copies") of a regular backup; a copy that fails is in the result, not an error.
+        if (CopyAfterBackup && scope.Purpose is null && config.Copies.Count > 0)
+            result = result with { Copies = await CopyAfterBackupAsync(repo, result, ct).ConfigureAwait(false) };
+        return result;
     }
 
     private async Task<ApplicationBackupResult> CreateLockedBackupAsync(Repository.Repository repo, BackupScope scope, BackupProgress progress, CancellationToken ct)
@@ -225,6 +230,9 @@ public sealed record ApplicationBackupResult(BackupResult Backup, ApplicationMet
 {
     /// <summary>The repository the backup wrote to, still open: the rotation after it reuses it instead of deriving the key again (a 32 MiB scrypt, the day's memory peak otherwise).</summary>
     internal Repository.Repository? Repository { get; init; }
+
+    /// <summary>How the copy to each of coffre.json's <c>copies</c> went, in their order (empty: none configured).</summary>
+    public IReadOnlyList<CopyOutcome> Copies { get; init; } = [];
 }
 
 /// <summary>One application backup as listed: ID, time, size and what metadata.json says (null when unreadable).</summary>

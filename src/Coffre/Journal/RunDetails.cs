@@ -38,6 +38,19 @@ public sealed class RunDetails
     /// <summary>What a verification run (drill, verify) checked, for the journal.</summary>
     public string? Checked { get; set; }
 
+    /// <summary>How the backup's copies went (<see cref="Jobs.CopyOutcome"/>, one line), and whether one failed.</summary>
+    public string? Copies { get; private set; }
+    public bool? CopyFailed { get; private set; }
+
+    /// <summary>The outcome of each of an application backup's copies (coffre.json <c>copies</c>).</summary>
+    public void CopiesDone(IReadOnlyList<Jobs.CopyOutcome> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0) return;
+        Copies = string.Join("; ", outcomes.Select(o => o.ToString()));
+        CopyFailed = outcomes.Any(o => o.Failed);
+    }
+
     /// <summary>Why a run that ended without an exception did not succeed (a check that found damage, an incomplete backup).</summary>
     public string? Problem { get; set; }
 
@@ -103,6 +116,8 @@ public sealed class RunDetails
         Result = RunResults.FromExitCode(exitCode),
         Error = ErrorOf(exitCode, error),
         Checked = Checked is null ? null : LogLine.OneLine(Checked),
+        Copies = Copies is null ? null : LogLine.OneLine(Copies),
+        CopyFailed = CopyFailed,
         ExitCode = exitCode,
         Host = Posix.GetHostName(),
         Version = ProgramInfo.Version,
@@ -118,7 +133,7 @@ public sealed class RunDetails
             Operation = "alert",
             Result = RunResults.Failed,
             Error = LogLine.OneLine(error),
-            SnapshotId = null, BytesAdded = null, BytesProcessed = null, Files = null, Checked = null,
+            SnapshotId = null, BytesAdded = null, BytesProcessed = null, Files = null, Checked = null, Copies = null, CopyFailed = null,
         };
 
     private string? ErrorOf(int exitCode, string? error)

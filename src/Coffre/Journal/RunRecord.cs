@@ -46,6 +46,12 @@ public sealed record RunRecord
     /// <summary>What a verification run (drill, verify, an application restore) checked, e.g. <c>database main: 4 tables, 208 rows; media uploads: 12 of 120 files</c>.</summary>
     public string? Checked { get; init; }
 
+    /// <summary>How an application backup's copies went (coffre.json <c>copies</c>), e.g. <c>/mnt/usb: copied as 3e7d4c4a; /srv/nas: failed: ...</c>; null when it has none.</summary>
+    public string? Copies { get; init; }
+
+    /// <summary>Whether a copy of this backup failed (the backup itself is saved: the run still counts as ok).</summary>
+    public bool? CopyFailed { get; init; }
+
     /// <summary>The process exit code (the documented contract: 0, 1, 3, 10, 11, 12, 130).</summary>
     public int ExitCode { get; init; }
 

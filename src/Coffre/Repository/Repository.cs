@@ -52,14 +52,21 @@ public sealed class Repository
     /// Creates a repository: a random master key, a key file for <paramref name="password"/>, one for
     /// <paramref name="recoveryCode"/> when given (see <see cref="RecoveryCode"/>), then the config.
     /// </summary>
-    public static async Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, string? recoveryCode, TimeProvider clock, CancellationToken ct)
+    public static Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, string? recoveryCode, TimeProvider clock, CancellationToken ct) =>
+        InitAsync(backend, password, recoveryCode, chunkerPolynomial: null, clock, ct);
+
+    /// <param name="chunkerPolynomial">Another repository's polynomial (<c>init --copy-chunker-params</c>), so the
+    /// same data cuts into the same blobs in both and copies deduplicate; null: a new random one.</param>
+    public static async Task<Repository> InitAsync(IStorageBackend backend, ReadOnlyMemory<byte> password, string? recoveryCode, Polynomial? chunkerPolynomial, TimeProvider clock, CancellationToken ct)
     {
+        if (chunkerPolynomial is { } given && !given.IsIrreducible())
+            throw new CoffreException("the chunker polynomial to copy is not irreducible: the source repository's config is damaged");
         if (await backend.ExistsAsync(ct).ConfigureAwait(false))
             throw new CoffreException($"a repository already exists at {backend.Location}; use it, or choose an empty folder");
         if (password.Length == 0) throw new CoffreException("an empty password is not allowed; set COFFRE_PASSWORD or use --password-file");
         await backend.CreateAsync(ct).ConfigureAwait(false);
         var master = CryptoKey.NewRandom();
-        var config = new RepositoryConfig(2, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), Polynomial.Random().Value);
+        var config = new RepositoryConfig(2, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), (chunkerPolynomial ?? Polynomial.Random()).Value);
         var keyName = await AddKeyAsync(backend, master, password, clock, ct).ConfigureAwait(false);
         if (recoveryCode is not null)
         {

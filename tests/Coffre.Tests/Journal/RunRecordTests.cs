@@ -8,7 +8,7 @@ public class RunRecordTests
     private static readonly string[] Keys =
     [
         "operation", "start", "end", "duration_seconds", "application", "repository", "snapshot_id", "bytes_added",
-        "bytes_processed", "files", "result", "error", "checked", "exit_code", "host", "version",
+        "bytes_processed", "files", "result", "error", "checked", "copies", "copy_failed", "exit_code", "host", "version",
     ];
 
     [Fact]

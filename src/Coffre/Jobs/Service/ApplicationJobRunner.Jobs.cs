@@ -33,6 +33,8 @@ public sealed partial class ApplicationJobRunner
         var result = await manager.CreateBackupAsync(null, counters, ct).ConfigureAwait(false);
         foreach (var e in result.Backup.Errors) Say($"cannot read {e.Path}: {e.Message}");
         run.Backup(result.Backup);
+        run.CopiesDone(result.Copies);
+        foreach (var c in result.Copies.Where(c => c.Failed)) Say($"warning: copy to {c.Location} failed: {c.Error}; the backup is saved");
         Phase("rotating old backups");
         var rotation = await manager.RotateAfterBackupAsync(null, result, ct).ConfigureAwait(false);
         if (rotation.Warning is { } warning) Say($"warning: {warning}");
