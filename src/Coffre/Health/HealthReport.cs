@@ -18,7 +18,7 @@ public sealed record HealthReport(IReadOnlyList<HealthFinding> Findings)
     public string VerdictText => Text(Verdict);
 
     /// <summary>The exit code of <c>coffre doctor</c>: 0 fine, 1 needs attention, 2 failing (docs/doctor.md).</summary>
-    public int ExitCode => (int)Verdict;
+    public int ExitCode => Verdict switch { HealthVerdict.Fine => ExitCodes.Ok, HealthVerdict.NeedsAttention => 1, _ => ExitCodes.Failing };
 
     public static string Text(HealthVerdict verdict) => verdict switch
     {

@@ -47,7 +47,7 @@ public static class RepositoryProbe
         try { repo = await Repository.Repository.OpenAsync(backend, secret, ct).ConfigureAwait(false); }
         catch (CoffreException e) when (e.ExitCode == ExitCodes.WrongPassword)
         {
-            return Failed(HealthFinding.Failing("wrong-password", $"no key of the repository {location} opens with the configured password",
+            return Failed(HealthFinding.Failing("wrong-password", $"no key of the repository {location} opens with the password given (repository.password…, --password-file or COFFRE_PASSWORD)",
                 "give the right password (repository.passwordEnv/passwordFile), or use the recovery code with 'coffre key add' (docs/keys.md)"));
         }
         catch (CoffreException e) when (e.ExitCode == ExitCodes.Locked)
