@@ -115,8 +115,8 @@ public static class HistoryRules
     /// <summary>"the last 3 backups failed (since ...): why".</summary>
     private static string Describe(List<RunRecord> streak, string what)
     {
-        var head = streak.Count == 1 ? $"the last {what} ({When(streak[0].End)}) failed" : $"the last {streak.Count} {what}s failed (since {When(streak[0].Start)})";
-        return $"{head}: {streak[^1].Error ?? streak[^1].Result}";
+        var why = streak[^1].Error ?? streak[^1].Result;
+        return streak.Count == 1 ? $"the last {what} failed: {why} ({When(streak[0].End)})" : $"the last {streak.Count} {what}s failed (since {When(streak[0].Start)}): {why}";
     }
 
     /// <summary>
