@@ -43,9 +43,9 @@ public class ServerBadInputTests
         Assert.Equal(("open", "backup-failed"), ((string?)post["state"], (string?)post["kind"]));
         Assert.Contains(served.History(), r => r.Operation == "alert" && r.Result == RunResults.Failed && r.Error!.Contains("127.0.0.1:" + smtpPort, StringComparison.Ordinal));
 
-        // The service is still up and says what is wrong.
+        // The service is still up and says what is wrong: the backup failed (503).
         using (var health = await served.Client.GetAsync(new Uri("/health", UriKind.Relative)))
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         using (var login = await served.LoginAsync(ServedApp.User, ServedApp.Password))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var page = await served.DashboardAsync();
