@@ -31,6 +31,7 @@ root.Subcommands.Add(PruneCommand.Create());
 root.Subcommands.Add(ScheduleCommand.Create());
 root.Subcommands.Add(MetricsCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
 
 using var interrupt = new CancellationTokenSource();
 void Interrupt(PosixSignalContext ctx)

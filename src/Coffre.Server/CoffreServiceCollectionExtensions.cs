@@ -73,6 +73,9 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton<LoginAlerts>();
         services.AddSingleton<ScheduleService>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduleService>());
+        services.AddSingleton<HealthMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<HealthMonitor>());
+        services.AddHealthChecks().AddCheck<CoffreHealthCheck>(CoffreHealthCheck.Name, tags: [CoffreHealthCheck.Name]);
         services.AddSingleton<BackgroundJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundJobs>());
         services.AddAntiforgery();

@@ -19,25 +19,62 @@ internal sealed record DashboardData
     /// <summary>The last sign-ins (logins.jsonl), shown among the last runs.</summary>
     public IReadOnlyList<RunRecord> SignIns { get; init; } = [];
 
+    /// <summary>What to do about a backup a check, a drill or its own metadata showed damaged (full snapshot ID → one line); none for a sound one.</summary>
+    public IReadOnlyDictionary<string, string> BackupMarks { get; init; } = new Dictionary<string, string>();
+
     public static async Task<DashboardData> GatherAsync(ServerSetup setup, JournalReader journal, LoginJournal logins, int signIns, CancellationToken ct)
     {
+        var history = journal.History().Where(r => r.Application == setup.Config.Application || r.Application is null).ToList();
         IReadOnlyList<BackupInfo> backups = [];
+        var marks = new Dictionary<string, string>(StringComparer.Ordinal);
         string? problem = null;
-        try { backups = await new BackupManager(setup.Config, setup.Clock, setup.Environment).ListBackupsAsync(null, ct); }
+        try { backups = await ListBackupsAsync(setup, history, marks, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             problem = LogLine.OneLine(e.Message);
         }
-        var history = journal.History();
         return new DashboardData
         {
             Backups = backups,
             BackupsProblem = problem,
+            BackupMarks = marks,
             SignIns = logins.Recent(signIns),
-            History = history.Where(r => r.Application == setup.Config.Application || r.Application is null).ToList(),
+            History = history,
             RepositorySize = RepositoryUsage.SizeOnDisk(setup.RepositoryPath),
             FreeDisk = RepositoryUsage.FreeBytes(setup.RepositoryPath),
         };
+    }
+
+    /// <summary>
+    /// Every backup of the application, newest first, whatever happens to one of them: a backup whose metadata cannot
+    /// be read (a missing or damaged pack) is listed with that said, never in place of the list. Marks the backups the
+    /// last check found damaged (the damage ledger) and those whose last drill failed.
+    /// </summary>
+    private static async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(ServerSetup setup, List<RunRecord> history, Dictionary<string, string> marks, CancellationToken ct)
+    {
+        var manager = new BackupManager(setup.Config, setup.Clock, setup.Environment);
+        var repo = await manager.OpenRepositoryAsync(null, ct);
+        var damaged = repo.Damage.DamagedSnapshots.ToDictionary(d => d.Snapshot, StringComparer.Ordinal);
+        var drills = history.Where(r => r.Operation == RunHistorySummary.DrillOperation && r.Result != RunResults.Interrupted && r.SnapshotId is not null)
+            .GroupBy(r => r.SnapshotId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var list = new List<BackupInfo>();
+        foreach (var s in (await repo.LoadSnapshotsAsync(ct)).Where(s => s.Snapshot.Tags?.Contains(manager.AppTag) == true))
+        {
+            var id = s.Id.ToString();
+            ApplicationMetadata? meta = null;
+            try { meta = await BackupManager.ReadMetadataAsync(repo, s.Snapshot.Tree, ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                marks[id] = $"its metadata cannot be read ({LogLine.OneLine(FailureMessage.Describe(e, false).Message)}): run 'coffre check --read-data', then see docs/repair.md";
+            }
+            if (damaged.TryGetValue(id, out var d))
+                marks[id] = $"damaged: {d.Paths} path(s) cannot be restored (check of {d.At.ToLocalTime():yyyy-MM-dd HH:mm}); see docs/repair.md, the next backup stores the data again";
+            else if (drills.TryGetValue(id, out var drill) && drill.Result != RunResults.Ok)
+                marks[id] = $"its drill failed ({drill.End.ToLocalTime():yyyy-MM-dd HH:mm}): {drill.Error ?? drill.Result}";
+            list.Add(new BackupInfo(s.Id, s.Snapshot.Time.ToDateTimeOffset(), s.Snapshot.Summary?.TotalBytesProcessed ?? (ulong)(meta?.TotalSize ?? 0), meta, s.Snapshot.Tags ?? []));
+        }
+        list.Reverse();
+        return list;
     }
 
     public IEnumerable<RunRecord> BackupRuns => History.Where(r => r.Operation == RunHistorySummary.BackupOperation);

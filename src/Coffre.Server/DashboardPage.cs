@@ -14,15 +14,15 @@ internal static class DashboardPage
     private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        (string Line, string LastEnded) running, PageContext page, IReadOnlyList<string> problems, string? notice)
+        (string Line, string LastEnded) running, PageContext page, Coffre.Health.HealthReport health, string? notice)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <h1>Coffre — {E(app)}</h1>
+            {DashboardProblems.Render(health)}
             <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
             {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
-            {(problems.Count == 0 ? "" : $"<section class=\"problems\"><h2>Problems</h2><ul>{string.Concat(problems.Select(p => $"<li class=\"bad\">{E(p)}</li>"))}</ul></section>")}
             <h2>Status</h2><dl>
             <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
             <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>
@@ -62,7 +62,7 @@ internal static class DashboardPage
             foreach (var b in data.Backups)
             {
                 var id = b.Id.ToString();
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{E(page.Url($"/backups/{id}"))}\">{E(b.Stamp)}</a><br><small>{E(id[..8])}</small> <small><a href=\"{E(page.Url($"/backups/{id}/export"))}\">download</a></small></td><td>{Bytes((long)b.Size)}</td><td>{Duration(b)}</td><td>{Contents(b)}</td><td>{Status(b)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{E(page.Url($"/backups/{id}"))}\">{E(b.Stamp)}</a><br><small>{E(id[..8])}</small> <small><a href=\"{E(page.Url($"/backups/{id}/export"))}\">download</a></small></td><td>{Bytes((long)b.Size)}</td><td>{Duration(b)}</td><td>{Contents(b)}</td><td>{Status(b)}{(data.BackupMarks.TryGetValue(id, out var mark) ? $"<br><small class=\"bad\">{E(mark)}</small>" : "")}</td></tr>");
             }
             html.Append("</table></div>");
         }

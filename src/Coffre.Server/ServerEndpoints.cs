@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -38,23 +39,29 @@ internal static class ServerEndpoints
     }
 
     /// <summary>
-    /// No login: a load balancer or monitor checks the service is up and whether the last backup ended well. Only a
-    /// logged-in session or the metrics token also gets the details (the error, which names internal paths, the
-    /// snapshot, the running job).
+    /// No login: a load balancer or monitor learns the verdict (status <c>ok</c>, <c>attention</c> or <c>failing</c>;
+    /// HTTP 503 when failing) through ASP.NET Core's health checks (<see cref="CoffreHealthCheck"/>). Only a logged-in
+    /// session or the metrics token also gets the findings, the last backup and the running job (they name internal
+    /// paths and errors).
     /// </summary>
-    private static async Task<IResult> Health(HttpContext ctx, ServerSetup setup, JobQueue queue, MetricsToken token, JournalReader journal)
+    private static async Task<IResult> Health(HttpContext ctx, ServerSetup setup, JobQueue queue, MetricsToken token, JournalReader journal, HealthCheckService checks, HealthMonitor monitor)
     {
+        var result = await checks.CheckHealthAsync(c => c.Name == CoffreHealthCheck.Name, ctx.RequestAborted);
+        var status = result.Status switch { HealthStatus.Healthy => "ok", HealthStatus.Degraded => "attention", _ => "failing" };
+        var code = result.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        ctx.Response.Headers.CacheControl = "no-store";
+        if (!await MaySeeDetailsAsync(ctx, token)) return Results.Json(new { status }, statusCode: code);
+        var report = await monitor.ReportAsync(ctx.RequestAborted);
         var last = journal.History().LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.Application == setup.Config.Application);
-        var status = setup.ConfigProblems.Count == 0 ? "ok" : "misconfigured";
-        if (!await MaySeeDetailsAsync(ctx, token))
-            return Results.Json(new { status, application = setup.Config.Application, lastBackup = last is null ? null : new { end = last.End, result = last.Result } });
         return Results.Json(new
         {
             status,
+            verdict = report.VerdictText,
             application = setup.Config.Application,
+            findings = report.Findings.Select(f => new { code = f.Code, severity = f.Severity == Coffre.Health.HealthSeverity.Failing ? "failing" : "attention", text = f.Text, fix = f.Fix }),
             running = queue.Running?.Name,
             lastBackup = last is null ? null : new { start = last.Start, end = last.End, result = last.Result, error = last.Error, snapshot = last.SnapshotId },
-        });
+        }, statusCode: code);
     }
 
     /// <summary>Whether an anonymous route's caller is the logged-in admin or carries the metrics token.</summary>
@@ -122,16 +129,15 @@ internal static class ServerEndpoints
     }
 
     private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes,
-        JournalReader journal, LoginJournal logins)
+        JournalReader journal, LoginJournal logins, HealthMonitor monitor)
     {
         var data = await DashboardData.GatherAsync(setup, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
-        var problems = DashboardProblems.Find(setup, data, schedule.Problem);
-        if (ctx.RequestServices.GetRequiredService<UntrustedProxy>().Problem is { } proxy) problems = [.. problems, proxy];
+        var health = await monitor.ReportAsync(ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
         var started = ctx.Request.Query["started"].ToString();
         var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), problems, notice), "text/html; charset=utf-8");
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), health, notice), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>

@@ -21,6 +21,9 @@ public static class ExitCodes
 {
     public const int Ok = 0;
     public const int Fatal = 1;
+
+    /// <summary><c>coffre doctor</c> found something failing (its "needs attention" is 1; docs/doctor.md). No other command uses 2.</summary>
+    public const int Failing = 2;
     public const int IncompleteSource = 3;
     public const int NoRepository = 10;
     public const int Locked = 11;

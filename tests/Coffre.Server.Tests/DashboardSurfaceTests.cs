@@ -29,16 +29,15 @@ public class DashboardSurfaceTests
             FailedBackup(factory);
             using var client = factory.Browser();
 
-            var anonymous = await client.GetStringAsync(new Uri(P + "/health", UriKind.Relative));
+            using var anonymousAnswer = await client.GetAsync(new Uri(P + "/health", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, anonymousAnswer.StatusCode); // a failed backup (and no repository) is failing
+            var anonymous = await anonymousAnswer.Content.ReadAsStringAsync();
             Assert.DoesNotContain(SecretPath, anonymous, StringComparison.Ordinal);
             Assert.DoesNotContain("bbbbbbbb", anonymous, StringComparison.Ordinal);
             using (var json = JsonDocument.Parse(anonymous))
             {
-                Assert.Equal("ok", json.RootElement.GetProperty("status").GetString());
-                var last = json.RootElement.GetProperty("lastBackup");
-                Assert.Equal("failed", last.GetProperty("result").GetString());
-                Assert.False(last.TryGetProperty("error", out _));
-                Assert.False(json.RootElement.TryGetProperty("running", out _));
+                Assert.Equal("failing", json.RootElement.GetProperty("status").GetString());
+                Assert.Equal(["status"], json.RootElement.EnumerateObject().Select(p => p.Name)); // the status only
             }
 
             using (var wrongToken = new HttpRequestMessage(HttpMethod.Get, P + "/health"))
@@ -55,7 +54,9 @@ public class DashboardSurfaceTests
             }
             using (var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password))
                 Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-            using var details = JsonDocument.Parse(await client.GetStringAsync(new Uri(P + "/health", UriKind.Relative)));
+            using var detailsAnswer = await client.GetAsync(new Uri(P + "/health", UriKind.Relative));
+            using var details = JsonDocument.Parse(await detailsAnswer.Content.ReadAsStringAsync());
+            Assert.Contains(details.RootElement.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "backup-failing");
             Assert.Contains(SecretPath, details.RootElement.GetProperty("lastBackup").GetProperty("error").GetString(), StringComparison.Ordinal);
             Assert.Equal(new string('b', 64), details.RootElement.GetProperty("lastBackup").GetProperty("snapshot").GetString());
         }

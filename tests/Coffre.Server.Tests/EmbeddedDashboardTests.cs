@@ -32,9 +32,12 @@ public class EmbeddedDashboardTests
         using (var root = await client.GetAsync(new Uri("/login", UriKind.Relative)))
             Assert.Equal(HttpStatusCode.NotFound, root.StatusCode); // nothing of Coffre's outside its prefix
 
-        using var health = JsonDocument.Parse(await client.GetStringAsync(new Uri(P + "/health", UriKind.Relative)));
-        Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
-        Assert.Equal("sample-shop", health.RootElement.GetProperty("application").GetString());
+        // No repository at the configured place: failing, and an anonymous caller gets the status only.
+        using var answer = await client.GetAsync(new Uri(P + "/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+        using var health = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        Assert.Equal("failing", health.RootElement.GetProperty("status").GetString());
+        Assert.False(health.RootElement.TryGetProperty("application", out _));
     }
 
     [Fact]
@@ -118,7 +121,7 @@ public class EmbeddedDashboardTests
         using var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password);
         Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
         using var health = await client.GetAsync(new Uri(P + "/health", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode); // it answers; failing, since this test's repository does not exist
     }
 
     [Fact]
@@ -127,8 +130,12 @@ public class EmbeddedDashboardTests
         using var factory = new EmbeddedDashboard(new() { ["Coffre:schedule:backup"] = "daily 02:30", ["Coffre:retention:keepWithinDayz"] = "30" });
         using var client = factory.Browser();
         Assert.Equal("The shop's home page.", await client.GetStringAsync(new Uri("/", UriKind.Relative)));
-        using (var json = JsonDocument.Parse(await client.GetStringAsync(new Uri(P + "/health", UriKind.Relative))))
-            Assert.Equal("misconfigured", json.RootElement.GetProperty("status").GetString());
+        using (var answer = await client.GetAsync(new Uri(P + "/health", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode); // an invalid configuration is failing
+            using var json = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal("failing", json.RootElement.GetProperty("status").GetString());
+        }
         using (var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var html = await client.GetStringAsync(new Uri(P + "/", UriKind.Relative));

@@ -106,8 +106,12 @@ public class ProxiedClientTests
     {
         using var factory = new EmbeddedDashboard(new() { ["Coffre:server:trustedProxies:0"] = "proxy.example.com", ["Coffre:server:trustedProxies:1"] = "10.0.0.1/8", ["Coffre:server:trustedProxies:2"] = "0.0.0.0/0" });
         using var client = factory.Browser();
-        using (var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(EmbeddedDashboard.Prefix + "/health", UriKind.Relative))))
-            Assert.Equal("misconfigured", health.RootElement.GetProperty("status").GetString());
+        using (var answer = await client.GetAsync(new Uri(EmbeddedDashboard.Prefix + "/health", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode); // an invalid configuration is failing
+            using var health = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal("failing", health.RootElement.GetProperty("status").GetString());
+        }
         using (var login = await EmbeddedDashboard.LoginAsync(client, EmbeddedDashboard.User, EmbeddedDashboard.Password, Through(Admin, "https", peer: "10.0.0.1")))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         Assert.Equal("user admin from 10.0.0.1", Assert.Single(new SignInJournal(factory.LogFolder).Recent(10)).Checked);

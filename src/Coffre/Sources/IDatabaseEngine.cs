@@ -68,4 +68,10 @@ public interface IDatabaseEngine
     /// repository's <c>data/</c> folder, or null (see <c>SourceFactory</c>).
     /// </summary>
     IDatabaseSource CreateSource(IDatabaseSettings db, string? password, string? repositoryStagingFolder);
+
+    /// <summary>
+    /// Whether this machine can dump the database: its client tools are present (and not older than the server, when
+    /// that matters). <paramref name="password"/> is asked only when the server must be reached. Runs the tools.
+    /// </summary>
+    Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct);
 }

@@ -27,6 +27,8 @@ public abstract class ServerEngine : IDatabaseEngine
 
     public abstract IDatabaseSource CreateSource(IDatabaseSettings db, string? password, string? repositoryStagingFolder);
 
+    public abstract Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct);
+
     public void Complete(IDatabaseSettings db)
     {
         ArgumentNullException.ThrowIfNull(db);

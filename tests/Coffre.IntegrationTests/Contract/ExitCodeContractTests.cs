@@ -15,6 +15,7 @@ public class ExitCodeContractTests
     {
         { 0, "a backup that reads everything" },
         { 1, "a fatal error: the password file is readable by others" },
+        { 2, "coffre doctor finds something failing: a wrong password" },
         { 3, "some source files cannot be read" },
         { 10, "no repository at the given path" },
         { 11, "the repository is locked exclusively by another host" },
@@ -29,7 +30,7 @@ public class ExitCodeContractTests
         using var dir = new TestDirectory("exit-" + code);
         var result = await RunAsync(code, dir);
         Assert.True(result.ExitCode == code, $"{scenario}: expected exit code {code}\n{result.Describe()}");
-        if (code != 0 && code != 3) Errors.AssertOneLine(result, code);
+        if (code is not (0 or 2 or 3)) Errors.AssertOneLine(result, code); // doctor (2) reports on stdout, one line per finding
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public class ExitCodeContractTests
             .Where(f => f.IsLiteral).Select(f => (int)f.GetRawConstantValue()!).Order();
         var tested = Contract.Select(row => (int)row[0]).Order();
         Assert.Equal(tested, defined);
-        Assert.Equal([0, 1, 3, 10, 11, 12, 130], defined);
+        Assert.Equal([0, 1, 2, 3, 10, 11, 12, 130], defined);
     }
 
     private static async Task<ProcessResult> RunAsync(int code, TestDirectory dir)
@@ -58,6 +59,11 @@ public class ExitCodeContractTests
                 File.WriteAllText(file, TestPasswords.Default);
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
                 return new CoffreRunner(small.Repository, password: null).Run("--password-file", file, "snapshots");
+            }
+            case 2:
+            {
+                var small = Scenarios.SmallRepository(dir);
+                return new CoffreRunner(small.Repository, "wrong password").Run("doctor");
             }
             case 3:
                 return Scenarios.BackUpUnreadableSource(dir).Result;

@@ -15,7 +15,7 @@ internal static class ServeProcess
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>Waits (up to 30 s) until <c>/health</c> answers 200; fails at once when the process exited.</summary>
+    /// <summary>Waits (up to 30 s) until <c>/health</c> answers (200, or 503 when something is failing); fails at once when the process exited.</summary>
     public static async Task WaitForHealthAsync(HttpClient client, RunningProcess server)
     {
         for (var i = 0; i < 300; i++)
@@ -24,7 +24,7 @@ internal static class ServeProcess
             try
             {
                 using var r = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (r.StatusCode == HttpStatusCode.OK) return;
+                if (r.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable) return;
             }
             catch (HttpRequestException) { }
             await Task.Delay(100);

@@ -43,14 +43,14 @@ public class ServerBadInputTests
         Assert.Equal(("open", "backup-failed"), ((string?)post["state"], (string?)post["kind"]));
         Assert.Contains(served.History(), r => r.Operation == "alert" && r.Result == RunResults.Failed && r.Error!.Contains("127.0.0.1:" + smtpPort, StringComparison.Ordinal));
 
-        // The service is still up and says what is wrong.
+        // The service is still up and says what is wrong: the backup failed (503).
         using (var health = await served.Client.GetAsync(new Uri("/health", UriKind.Relative)))
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         using (var login = await served.LoginAsync(ServedApp.User, ServedApp.Password))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         var page = await served.DashboardAsync();
         Assert.Contains("<h2>Problems</h2>", page, StringComparison.Ordinal);
-        Assert.Contains("the last 3 backups failed (since 2026-03-03 02:00)", page.Replace("&#x2B;", "+", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("the last 3 backups failed (since 2026-03-03 02:00 ", page.Replace("&#x2B;", "+", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("an alert could not be delivered", page, StringComparison.Ordinal);
         Assert.Contains("<li>backup: 2026-03-06 02:00:00</li>", page, StringComparison.Ordinal); // the schedule goes on
         var log = File.ReadAllText(Path.Combine(served.LogFolder, LogPaths.LogFile));

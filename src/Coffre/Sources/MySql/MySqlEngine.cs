@@ -30,4 +30,15 @@ public sealed class MySqlEngine : ServerEngine
             AllowPrivilegedRestore = db.AllowPrivilegedRestore ?? false,
         });
     }
+
+    public override Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var bin = BinDirectoryOf(db);
+        if (File.Exists(System.IO.Path.Combine(bin, "mariadb-dump")) || File.Exists(System.IO.Path.Combine(bin, "mysqldump")))
+            return Task.FromResult<IReadOnlyList<ToolProblem>>([]);
+        return Task.FromResult<IReadOnlyList<ToolProblem>>([new ToolProblem("database-tool-missing",
+            $"database {db.Name ?? db.Database ?? "?"}: neither mariadb-dump nor mysqldump is in {bin}: backups of it fail",
+            "install mariadb-client (or mysql-client), or set its binDirectory in the configuration", Failing: true)]);
+    }
 }

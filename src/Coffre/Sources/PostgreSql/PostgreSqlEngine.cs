@@ -25,4 +25,7 @@ public sealed class PostgreSqlEngine : ServerEngine
             AllowPrivilegedRestore = db.AllowPrivilegedRestore ?? false,
         });
     }
+
+    public override Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct) =>
+        PostgreSqlTools.CheckAsync(db, BinDirectoryOf(db), password, ct);
 }

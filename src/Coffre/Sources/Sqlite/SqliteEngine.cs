@@ -80,4 +80,8 @@ public sealed class SqliteEngine : IDatabaseEngine
         if (repositoryStagingFolder is not null) SqliteStaging.RemoveLegacyLeftovers(repositoryStagingFolder);
         return new SqliteSource(db.Name!, db.Path!);
     }
+
+    /// <summary>SQLite is read through the system library the engine loads itself: no tool to check.</summary>
+    public Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ToolProblem>>([]);
 }
