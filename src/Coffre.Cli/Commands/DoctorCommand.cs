@@ -54,10 +54,10 @@ internal static class DoctorCommand
                 : null;
             return new HealthReport([.. problems.Select(p => HealthFinding.Failing("configuration-invalid", $"configuration: {p}", "coffre config check (docs/configuration.md)")), .. missing is null ? [] : new[] { missing }]);
         }
-        var repository = Path.GetFullPath(location);
+        var repository = Storage.RepositoryLocation.Parse(location).IsLocal ? Storage.RepositoryLocation.Canonical(location) : location;
         var inputs = new HealthInputs
         {
-            Config = config ?? new CoffreConfig { Repository = { Path = repository } },
+            Config = config ?? new CoffreConfig { Repository = { Location = repository } },
             HasConfiguration = config is not null,
             ConfigProblems = problems,
             RepositoryPath = repository,

@@ -22,10 +22,14 @@ public static class RepositoryProbe
         ArgumentNullException.ThrowIfNull(clock);
         var at = clock.GetUtcNow();
         RepositoryHealth Failed(HealthFinding f) => new(false, [f], [], []) { At = at };
+        // Opened as given (a URL may carry its credentials); named in findings with any password masked.
+        var given = location;
+        try { location = RepositoryLocation.Canonical(given); }
+        catch (CoffreException) { } // unreadable: the opener below says why
         IStorageBackend backend;
         try
         {
-            backend = BackendOpener.Open(location, BackendOpener.ProcessEnvironment());
+            backend = BackendOpener.Open(given, BackendOpener.ProcessEnvironment());
             if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
                 return Failed(HealthFinding.Failing("repository-missing",
                     RepositoryLocation.Parse(location).IsLocal && Directory.Exists(location) ? $"the repository folder {location} holds no repository (no config file): a disk not mounted, or never initialised" : $"there is no repository at {location}",
