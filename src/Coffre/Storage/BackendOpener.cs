@@ -43,7 +43,36 @@ public static class BackendOpener
             throw new CoffreException(
                 $"{location.Kind}: repositories are not available in this build of Coffre ({location}); use a local path, or a build with the {location.Kind} backend",
                 ExitCodes.NoRepository);
-        return Decorate(opener(location.Text, environment), options ?? StorageOptions.Default);
+        return Decorate(SessionKinds.Contains(location.Kind) ? Shared(location, environment, opener) : opener(location.Text, environment), options ?? StorageOptions.Default);
+    }
+
+    // Kinds whose backend holds a child process and its session (rclone serve restic, ssh): one per location and
+    // environment in a process, so a long-running service does not start a child each time it opens the repository.
+    private static readonly HashSet<string> SessionKinds = new(StringComparer.Ordinal) { "rclone", "sftp" };
+    private static readonly Dictionary<string, IStorageBackend> Sessions = new(StringComparer.Ordinal);
+
+    private static IStorageBackend Shared(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, Opener opener)
+    {
+        var key = $"{location.Kind}:{location.Text}\n{Fingerprint(environment)}";
+        lock (Sessions)
+        {
+            if (Sessions.TryGetValue(key, out var known))
+            {
+                if (known is not IBreakable { IsBroken: true }) return known;
+                (known as IDisposable)?.Dispose();
+                Sessions.Remove(key);
+            }
+            var backend = opener(location.Text, environment);
+            Sessions[key] = backend;
+            return backend;
+        }
+    }
+
+    /// <summary>A digest of the environment (credentials and options differ: another session), never the values themselves.</summary>
+    private static string Fingerprint(IReadOnlyDictionary<string, string?> environment)
+    {
+        var text = string.Join("\n", environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"));
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>Parses and opens a location string (see <see cref="RepositoryLocation.Parse"/>).</summary>

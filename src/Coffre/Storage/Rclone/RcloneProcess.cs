@@ -9,7 +9,7 @@ namespace Coffre.Storage.Rclone;
 /// then killed if it lingers). Its environment is the caller's minus the repository passwords Coffre and restic
 /// read (<c>COFFRE_*</c>, <c>RESTIC_*</c>): rclone needs its own variables and config, never those.
 /// </summary>
-internal sealed class RcloneProcess : IDisposable
+internal sealed class RcloneProcess : IDisposable, IBreakable
 {
     private const int KeptStderrLines = 20;
     private const int KeptLineLength = 400;
@@ -27,6 +27,16 @@ internal sealed class RcloneProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    /// <summary>The child has exited: every request through it fails.</summary>
+    public bool IsBroken
+    {
+        get
+        {
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; }
+        }
+    }
 
     public static RcloneProcess Start(string program, string remote, IReadOnlyDictionary<string, string?> environment)
     {

@@ -13,7 +13,7 @@ namespace Coffre.Storage.Rest;
 /// small objects and listing entries read into bounded buffers, a server that stops answering cut off after
 /// <see cref="RestOptions.StallTimeout"/>.
 /// </summary>
-public sealed class RestBackend : IStorageBackend, IDisposable
+public sealed class RestBackend : IStorageBackend, IDisposable, IBreakable
 {
     private const string V2MediaType = "application/vnd.x.restic.rest.v2";
 
@@ -71,6 +71,9 @@ public sealed class RestBackend : IStorageBackend, IDisposable
     }
 
     public string Location { get; }
+
+    /// <summary>What carries the requests (rclone's child) is gone for good.</summary>
+    public bool IsBroken => _transport is IBreakable t && t.IsBroken;
 
     /// <summary>A remote server: packs are staged by the writer in a private local folder and sent once.</summary>
     public BackendProperties Properties { get; } = BackendProperties.Remote(maxConnections: 5);
@@ -274,17 +277,21 @@ public sealed class RestBackend : IStorageBackend, IDisposable
         try { return await _http.SendAsync(request, completion, guard.Token).ConfigureAwait(false); }
         catch (OperationCanceledException e) when (guard.Stalled)
         {
-            throw new TransientStorageException(Stalled(guard, what), e);
+            throw Lost(Stalled(guard, what), e);
         }
         catch (HttpRequestException e)
         {
-            throw new TransientStorageException($"cannot {what} in {Location}: {_explainTransportFailure?.Invoke() ?? Printable(e.Message)}", e);
+            throw Lost($"cannot {what} in {Location}: {_explainTransportFailure?.Invoke() ?? Printable(e.Message)}", e);
         }
         catch (IOException e) when (_explainTransportFailure?.Invoke() is { } why)
         {
-            throw new TransientStorageException($"cannot {what} in {Location}: {why}", e);
+            throw Lost($"cannot {what} in {Location}: {why}", e);
         }
     }
+
+    /// <summary>A lost request is worth retrying, unless what carries it is gone for good (rclone's child exited).</summary>
+    private IOException Lost(string message, Exception inner) =>
+        IsBroken ? new IOException(message, inner) : new TransientStorageException(message, inner);
 
     private string Stalled(StallGuard guard, string what) =>
         _explainTransportFailure?.Invoke() is { } why

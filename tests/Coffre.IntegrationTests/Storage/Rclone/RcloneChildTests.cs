@@ -45,7 +45,7 @@ public sealed class RcloneChildTests : IDisposable
     public async Task A_remote_rclone_does_not_know_gives_rclones_own_error()
     {
         using var backend = RcloneBackend.Open(RcloneLocation.Parse("rclone:nosuchremote:somewhere"), _remote.Environment()) as IDisposable;
-        var e = await Assert.ThrowsAsync<IOException>(() => ((IStorageBackend)backend!).ExistsAsync(default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => ((IStorageBackend)backend!).ExistsAsync(default));
         Assert.Contains("rclone exited with code", e.Message, StringComparison.Ordinal);
         Assert.Contains("nosuchremote", e.Message, StringComparison.Ordinal); // rclone's stderr, kept
         Assert.Contains("rclone:nosuchremote:somewhere", e.Message, StringComparison.Ordinal);
@@ -59,9 +59,9 @@ public sealed class RcloneChildTests : IDisposable
         var pid = ChildOf(_remote.Root);
         using (var child = System.Diagnostics.Process.GetProcessById(pid)) child.Kill();
         WaitUntilGone(pid);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.ExistsAsync(default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.ExistsAsync(default));
         Assert.Contains("rclone exited with code", e.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<IOException>(() => backend.ListAsync(FileType.Key, default).GetAsyncEnumerator().MoveNextAsync().AsTask());
+        await Assert.ThrowsAnyAsync<IOException>(() => backend.ListAsync(FileType.Key, default).GetAsyncEnumerator().MoveNextAsync().AsTask());
     }
 
     [Fact]
@@ -96,5 +96,53 @@ public sealed class RcloneChildTests : IDisposable
         Assert.Contains("rclone:remote:path", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("KEYSECRET", e.Message, StringComparison.Ordinal);
         Assert.Equal("rclone:remote:some/path", RcloneLocation.Parse("rclone:remote:some/path").ToString());
+    }
+
+    /// <summary>
+    /// A service opens its repository for every job and page: through the opener, one rclone child serves them all,
+    /// and one that died is replaced by a new one on the next open.
+    /// </summary>
+    [Fact]
+    public async Task The_opener_shares_one_child_per_location_and_replaces_a_dead_one()
+    {
+        var environment = _remote.Environment();
+        var first = BackendOpener.Open(_remote.Location, environment);
+        await first.CreateAsync(default);
+        var pid = ChildOf(_remote.Root);
+        var second = BackendOpener.Open(_remote.Location, environment);
+        Assert.False(await second.ExistsAsync(default));
+        Assert.Equal(pid, ChildOf(_remote.Root));
+        Assert.Single(ChildrenOf(_remote.Root));
+
+        using (var child = System.Diagnostics.Process.GetProcessById(pid)) child.Kill();
+        WaitUntilGone(pid);
+        // The runtime notices the exit a moment after the kernel does (it reaps the child on SIGCHLD).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                Assert.False(await BackendOpener.Open(_remote.Location, environment).ExistsAsync(default));
+                break;
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline) { await Task.Delay(100); }
+        }
+        var replaced = Assert.Single(ChildrenOf(_remote.Root));
+        Assert.NotEqual(pid, replaced);
+    }
+
+    private static List<int> ChildrenOf(string folder)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || !IsRunning(pid)) continue;
+            string[] args;
+            try { args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (args.Contains("--stdio") && args.Any(a => a.EndsWith(folder, StringComparison.Ordinal))) found.Add(pid);
+        }
+        return found;
     }
 }

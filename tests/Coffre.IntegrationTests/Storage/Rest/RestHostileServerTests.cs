@@ -29,7 +29,7 @@ public sealed class RestHostileServerTests
             await HostileRestServer.WriteEndlesslyAsync(s, Encoding.ASCII.GetBytes(new string('a', 4000)), ct);
         });
         using var backend = Open(server);
-        var e = await Assert.ThrowsAsync<IOException>(async () => { await foreach (var _ in backend.ListAsync(FileType.Pack, default)) { } });
+        var e = await Assert.ThrowsAnyAsync<IOException>(async () => { await foreach (var _ in backend.ListAsync(FileType.Pack, default)) { } });
         Assert.True(e.Message.Contains("an entry longer than 64 KiB", StringComparison.Ordinal), e.Message);
         Assert.True(server.BytesSent < 64 << 20, $"the client read {server.BytesSent} bytes of one listing entry");
     }
@@ -63,7 +63,7 @@ public sealed class RestHostileServerTests
         using var server = new HostileRestServer(async (_, _, s, ct) =>
             await HostileRestServer.WriteAsync(s, $"HTTP/1.1 200 OK\r\nContent-Type: application/vnd.x.restic.rest.v2\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}", ct));
         using var backend = Open(server);
-        var e = await Assert.ThrowsAsync<IOException>(async () => { await foreach (var _ in backend.ListAsync(FileType.Index, default)) { } });
+        var e = await Assert.ThrowsAnyAsync<IOException>(async () => { await foreach (var _ in backend.ListAsync(FileType.Index, default)) { } });
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
@@ -89,7 +89,7 @@ public sealed class RestHostileServerTests
             await HostileRestServer.WriteEndlesslyAsync(s, new byte[65536], ct); // never a valid chunk: the client must not read it
         });
         using var backend = Open(server);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.LoadAsync(Index, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.LoadAsync(Index, default));
         Assert.Contains("announces 10737418240 bytes", e.Message, StringComparison.Ordinal);
     }
 
@@ -102,7 +102,7 @@ public sealed class RestHostileServerTests
             await HostileRestServer.WriteEndlesslyAsync(s, new byte[65536], ct);
         });
         using var backend = Open(server, RestOptions.Default with { MaxSmallObjectBytes = 1 << 20 });
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.LoadAsync(Index, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.LoadAsync(Index, default));
         Assert.Contains("sends more than the 1 MiB", e.Message, StringComparison.Ordinal);
         Assert.True(server.BytesSent < 64 << 20, $"the client read {server.BytesSent} bytes of a 1 MiB-limited object");
     }
@@ -113,7 +113,7 @@ public sealed class RestHostileServerTests
         using var server = new HostileRestServer(async (_, _, s, ct) =>
             await HostileRestServer.WriteAsync(s, "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-3/100\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd", ct));
         using var backend = Open(server);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.ReadAtAsync(Pack, 50, new byte[4], default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.ReadAtAsync(Pack, 50, new byte[4], default));
         Assert.Contains("asked for bytes from 50, the server sent bytes from 0", e.Message, StringComparison.Ordinal);
     }
 
@@ -141,7 +141,7 @@ public sealed class RestHostileServerTests
             await HostileRestServer.WriteEndlesslyAsync(s, Encoding.ASCII.GetBytes("disk on fire\u001b[2J\r\n" + new string('!', 5000)), ct);
         });
         using var backend = Open(server);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.LoadAsync(Index, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.LoadAsync(Index, default));
         Assert.StartsWith("cannot read index/", e.Message, StringComparison.Ordinal);
         Assert.Contains("500 InternalServerError: disk on fire", e.Message, StringComparison.Ordinal);
         Assert.True(e.Message.Length < 600 && !e.Message.Any(char.IsControl), e.Message);
@@ -152,7 +152,7 @@ public sealed class RestHostileServerTests
     {
         using var server = new HostileRestServer(async (_, _, _, ct) => await Task.Delay(Timeout.Infinite, ct));
         using var backend = Open(server, RestOptions.Default with { StallTimeout = TimeSpan.FromSeconds(1) });
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.ExistsAsync(default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.ExistsAsync(default));
         Assert.Contains("the server made no progress for 1 s", e.Message, StringComparison.Ordinal);
     }
 
@@ -167,7 +167,7 @@ public sealed class RestHostileServerTests
         });
         using var backend = Open(server, RestOptions.Default with { StallTimeout = TimeSpan.FromSeconds(1) });
         await using var stream = await backend.OpenReadAsync(Pack, default);
-        var e = await Assert.ThrowsAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => stream.CopyToAsync(Stream.Null));
         Assert.Contains("the server made no progress for 1 s", e.Message, StringComparison.Ordinal);
     }
 }

@@ -370,7 +370,7 @@ public sealed class S3BackendContractTests : IDisposable
         }
         var location = S3Location.Parse($"s3:http://127.0.0.1:{port}/bucket/repo");
         using var backend = S3TestServer.Open(location);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.StatAsync(StorageHandle.Config, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.StatAsync(StorageHandle.Config, default));
         Assert.Contains(location.ToString(), e.Message, StringComparison.Ordinal);
         Assert.Contains("temporary", e.Message, StringComparison.Ordinal);
     }

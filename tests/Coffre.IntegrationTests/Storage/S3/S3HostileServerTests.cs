@@ -34,7 +34,7 @@ public sealed class S3HostileServerTests
         });
         using var backend = Backend(server);
         var seen = new List<string>();
-        var e = await Assert.ThrowsAsync<IOException>(async () => { await foreach (var x in backend.ListAsync(FileType.Snapshot, default)) seen.Add(x.Name); });
+        var e = await Assert.ThrowsAnyAsync<IOException>(async () => { await foreach (var x in backend.ListAsync(FileType.Snapshot, default)) seen.Add(x.Name); });
         Assert.Contains("does not advance", e.Message, StringComparison.Ordinal);
         Assert.Equal(2, seen.Count); // the same page twice, then the loop is refused
         Assert.Equal(2, server.Requests);
@@ -47,7 +47,7 @@ public sealed class S3HostileServerTests
         using var server = new HostileServer(c => c.ReplyAsync(200, "application/octet-stream", body));
         using var backend = Backend(server);
         var buffer = new byte[10];
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.ReadAtAsync(new StorageHandle(FileType.Pack, Id), 50, buffer, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.ReadAtAsync(new StorageHandle(FileType.Pack, Id), 50, buffer, default));
         Assert.Contains("ignored the byte range", e.Message, StringComparison.Ordinal);
     }
 
@@ -86,7 +86,7 @@ public sealed class S3HostileServerTests
         var junk = new string('\u0007', 10) + new string('A', 5000);
         using var server = new HostileServer(c => c.ReplyAsync(500, "text/plain", Encoding.UTF8.GetBytes(junk)));
         using var backend = Backend(server);
-        var e = await Assert.ThrowsAsync<IOException>(() => backend.LoadAsync(new StorageHandle(FileType.Index, Id), default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => backend.LoadAsync(new StorageHandle(FileType.Index, Id), default));
         Assert.Contains("temporary", e.Message, StringComparison.Ordinal);
         Assert.True(e.Message.Length < 600, e.Message);
         Assert.DoesNotContain('\u0007', e.Message);
