@@ -180,7 +180,10 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         var final = PathOf(handle);
         if (await s.StatAsync(final, ct).ConfigureAwait(false) is not null) throw new IOException($"{handle} already exists in {Location}");
         var temp = $"{final}-tmp-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-        var remote = await OpenForWriteAsync(s, temp, ct).ConfigureAwait(false);
+        // Not cancelled midway: a cancelled OPEN may still create the temp file on the server, with no handle here
+        // to remove it by (the session's own timeout bounds the wait).
+        ct.ThrowIfCancellationRequested();
+        var remote = await OpenForWriteAsync(s, temp, CancellationToken.None).ConfigureAwait(false);
         var closed = false;
         try
         {
