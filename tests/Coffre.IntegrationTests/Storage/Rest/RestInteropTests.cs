@@ -35,7 +35,7 @@ public sealed class RestInteropTests : IDisposable
         }
 
         var restic = new ResticRunner(_server.Location());
-        Assert.Equal([first, second], restic.Snapshots().Select(s => s.GetProperty("id").GetString()).Order());
+        Assert.Equal(new[] { first, second }.Order(), restic.Snapshots().Select(s => s.GetProperty("id").GetString()).Order());
         restic.AssertCheckReadData();
         var target = _dir.Sub("restored-by-restic");
         restic.Ok("restore", second, "--target", target);
