@@ -11,7 +11,7 @@ namespace Coffre.Storage.Local;
 /// </summary>
 public sealed class LocalBackend : IStorageBackend
 {
-    private static readonly string[] TopFolders = ["keys", "snapshots", "index", "locks", "data"];
+    private static IReadOnlyList<string> TopFolders => RepositoryLayout.TopFolders;
 
     public LocalBackend(string path) => Root = Path.GetFullPath(path);
 
@@ -38,15 +38,7 @@ public sealed class LocalBackend : IStorageBackend
         _ => Path.Combine(Root, FolderOf(h.Type), h.Name),
     };
 
-    private static string FolderOf(FileType t) => t switch
-    {
-        FileType.Key => "keys",
-        FileType.Snapshot => "snapshots",
-        FileType.Index => "index",
-        FileType.Lock => "locks",
-        FileType.Pack => "data",
-        _ => throw new ArgumentOutOfRangeException(nameof(t)),
-    };
+    private static string FolderOf(FileType type) => RepositoryLayout.FolderOf(type);
 
     /// <summary>How many calls run at once: local I/O needs no limit of its own, this only bounds open files.</summary>
     public const int Connections = 32;

@@ -83,15 +83,7 @@ public sealed class RestBackend : IStorageBackend, IDisposable, IBreakable
 
     private Uri UrlOf(StorageHandle h) => h.Type == FileType.Config ? new Uri(_base, "config") : new Uri(_base, $"{FolderOf(h.Type)}/{h.Name}");
 
-    private static string FolderOf(FileType t) => t switch
-    {
-        FileType.Key => "keys",
-        FileType.Snapshot => "snapshots",
-        FileType.Index => "index",
-        FileType.Lock => "locks",
-        FileType.Pack => "data",
-        _ => throw new ArgumentOutOfRangeException(nameof(t)),
-    };
+    private static string FolderOf(FileType type) => RepositoryLayout.FolderOf(type);
 
     public async Task<bool> ExistsAsync(CancellationToken ct) => await StatAsync(StorageHandle.Config, ct).ConfigureAwait(false) is not null;
 

@@ -89,15 +89,7 @@ public sealed partial class S3Backend : IStorageBackend, IDisposable
         };
     }
 
-    private static string FolderOf(FileType t) => t switch
-    {
-        FileType.Key => "keys",
-        FileType.Snapshot => "snapshots",
-        FileType.Index => "index",
-        FileType.Lock => "locks",
-        FileType.Pack => "data",
-        _ => throw new ArgumentOutOfRangeException(nameof(t)),
-    };
+    private static string FolderOf(FileType type) => RepositoryLayout.FolderOf(type);
 
     public async Task<bool> ExistsAsync(CancellationToken ct) => await StatAsync(StorageHandle.Config, ct).ConfigureAwait(false) is not null;
 

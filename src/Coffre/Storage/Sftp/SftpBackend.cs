@@ -14,7 +14,7 @@ namespace Coffre.Storage.Sftp;
 /// </summary>
 public sealed class SftpBackend : IStorageBackend, IDisposable
 {
-    private static readonly string[] TopFolders = ["keys", "snapshots", "index", "locks", "data"];
+    private static IReadOnlyList<string> TopFolders => RepositoryLayout.TopFolders;
     private const uint FolderMode = 0x1C0; // 0700
     private const uint ObjectMode = 0x100; // 0400, as restic and the local backend leave objects
     private const int WritesInFlight = 16;
@@ -71,15 +71,7 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         _ => Join(FolderOf(h.Type), h.Name),
     };
 
-    private static string FolderOf(FileType t) => t switch
-    {
-        FileType.Key => "keys",
-        FileType.Snapshot => "snapshots",
-        FileType.Index => "index",
-        FileType.Lock => "locks",
-        FileType.Pack => "data",
-        _ => throw new ArgumentOutOfRangeException(nameof(t)),
-    };
+    private static string FolderOf(FileType type) => RepositoryLayout.FolderOf(type);
 
     private static void CheckName(StorageHandle h)
     {
