@@ -37,7 +37,10 @@ public static class HealthInspector
         return new HealthReport(findings);
     }
 
-    /// <summary>Everything, probed now (<c>coffre doctor</c>): the repository is opened with <paramref name="password"/> and the database tools are run.</summary>
+    /// <summary>
+    /// Everything, probed now (<c>coffre doctor</c>): the repository is opened with <paramref name="password"/>, the
+    /// database tools are run and the service's <c>/health</c> is asked (<see cref="ServiceProbe"/>).
+    /// </summary>
     public static async Task<HealthReport> InspectAsync(HealthInputs inputs, Func<ReadOnlyMemory<byte>> password, IDictionary<string, string?>? environment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -45,6 +48,7 @@ public static class HealthInspector
         var tools = inputs.HasConfiguration && inputs.ConfigProblems.Count == 0
             ? await DatabaseToolProbe.ProbeAsync(inputs.Config, environment, ct).ConfigureAwait(false)
             : [];
-        return Inspect(inputs, repository, tools);
+        var service = inputs.ConfigProblems.Count == 0 ? await ServiceProbe.ProbeAsync(inputs, ct).ConfigureAwait(false) : [];
+        return Inspect(inputs, repository, tools, service);
     }
 }
