@@ -20,7 +20,7 @@ internal static class DashboardPage
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
             <h1>Coffre — {E(app)}</h1>
-            {DashboardProblems.Render(health)}
+            {DashboardProblems.Render(health, page.Url(DoctorPage.Path))}
             <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
             {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
             <h2>Status</h2><dl>

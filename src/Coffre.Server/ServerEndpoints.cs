@@ -36,6 +36,7 @@ internal static class ServerEndpoints
         group.MapGet("/metrics", Metrics).AllowAnonymous();
         BackupEndpoints.Map(group);
         RestoreEndpoints.Map(group);
+        DoctorPage.Map(group);
     }
 
     /// <summary>

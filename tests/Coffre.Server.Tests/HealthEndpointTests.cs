@@ -67,7 +67,7 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("ok", json.GetProperty("status").GetString());
         var page = await DashboardAsync(client);
-        Assert.Contains("<p id=\"verdict\" class=\"verdict ok\" data-verdict=\"all good\">All good</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"<p id=\"verdict\" class=\"verdict ok\" data-verdict=\"all good\"><a href=\"{P}/doctor\">All good</a></p>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("<h2>Problems</h2>", page, StringComparison.Ordinal);
         var (_, details) = await HealthAsync(client);
         Assert.Empty(details.GetProperty("findings").EnumerateArray());
@@ -88,7 +88,7 @@ public sealed class HealthEndpointTests : IDisposable
         Assert.Equal("failing", anonymous.GetProperty("status").GetString());
 
         var page = await DashboardAsync(client);
-        Assert.Contains("<p id=\"verdict\" class=\"verdict bad\" data-verdict=\"failing\">Failing: 1 failing</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"<p id=\"verdict\" class=\"verdict bad\" data-verdict=\"failing\"><a href=\"{P}/doctor\">Failing: 1 failing</a></p>", page, StringComparison.Ordinal);
         var problems = System.Text.RegularExpressions.Regex.Match(page, "<section class=\"problems\">.*?</section>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
         Assert.Contains("data-code=\"check-failed\"", problems, StringComparison.Ordinal);
         Assert.Contains("pack 5f0e3a9b/secret-detail does not exist", problems, StringComparison.Ordinal);
@@ -144,7 +144,7 @@ public sealed class HealthEndpointTests : IDisposable
         var (code, json) = await HealthAsync(client);
         Assert.Equal((HttpStatusCode.OK, "attention"), (code, json.GetProperty("status").GetString()));
         var page = await DashboardAsync(client);
-        Assert.Contains("class=\"verdict attention\" data-verdict=\"needs attention\">Needs attention: 1 needing attention</p>", page, StringComparison.Ordinal);
+        Assert.Contains($"class=\"verdict attention\" data-verdict=\"needs attention\"><a href=\"{P}/doctor\">Needs attention: 1 needing attention</a></p>", page, StringComparison.Ordinal);
     }
 
     [Fact]
