@@ -37,6 +37,22 @@ public class EmergencyRunbookTests
     }
 
     [Fact]
+    public void A_command_that_does_not_run_fails_its_section_and_stops_its_block()
+    {
+        using var dir = new TestDirectory("runbook-broken");
+        var book = EmergencyRunbook.Parse([
+            "## " + EmergencyRunbook.VariablesSection, "```sh", "export COFFRE_CONFIG=\"${COFFRE_CONFIG:-/etc/coffre/app.json}\"", "```",
+            "## Misspelled verb", "1. List:", "   ```sh", "   coffre lsit -c \"$COFFRE_CONFIG\"", "   touch reached", "   ```",
+            "## Missing program", "```sh", "cofre list -c \"$COFFRE_CONFIG\"", "```"]);
+        var shell = new RunbookShell(dir, new Dictionary<string, string> { ["COFFRE_CONFIG"] = dir.Sub("coffre.json") });
+        var verb = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => shell.RunSection(book, "Misspelled verb", 0));
+        Assert.Contains("expected exit code 0", verb.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(shell.WorkingDirectory, "reached")));
+        Assert.Equal(127, shell.Run(book.Variables, book.Section("Missing program").Blocks[0]).ExitCode);
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => shell.RunSection(book, "Missing program", 0, 0)); // a block the test does not expect
+    }
+
+    [Fact]
     public void Data_loss_in_the_application_restores_the_last_good_backup_between_stop_and_start()
     {
         using var dir = new TestDirectory("runbook-dataloss");
