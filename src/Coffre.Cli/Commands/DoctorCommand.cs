@@ -16,7 +16,7 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var cmd = new Command("doctor", "Say what is wrong (configuration, repository, locks, disk, backups, checks, drills, database tools) and the command that fixes it; exit 0 all good, 1 needs attention, 2 failing");
+        var cmd = new Command("doctor", "Say what is wrong (configuration, service, repository, locks, disk, backups, checks, drills, database tools) and the command that fixes it; exit 0 all good, 1 needs attention, 2 failing");
         cmd.SetAction(async (pr, ct) =>
         {
             try
