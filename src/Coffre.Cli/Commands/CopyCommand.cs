@@ -84,7 +84,7 @@ internal static class CopyCommand
             say($"\ncopy to {copy}:");
             try
             {
-                var destination = await Repository.Repository.OpenAsync(CopyLocations.Open(copy.Location!), PasswordSource.Resolve(copy), ct);
+                var destination = await ConfiguredCopies.OpenAsync(copy, null, ct);
                 var result = await RepositoryCopy.RunAsync(source, destination, snapshots, filter, TimeProvider.System, say, ct, sourceIndexLoaded: true);
                 reports.Add(Report(source.Backend.Location, destination.Backend.Location, result, null));
                 code = Math.Max(code, Finish(result, destination.Backend.Location, say));

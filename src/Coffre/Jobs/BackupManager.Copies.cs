@@ -33,10 +33,24 @@ public sealed partial class BackupManager
         return outcomes;
     }
 
+    /// <summary>
+    /// The storage a destination names and how to get its password: coffre.json's repository (none given), one of
+    /// its copies (by name or location: its credentials and password), or another repository given by location
+    /// (the environment's credentials only, the repository's password).
+    /// </summary>
+    private (Storage.IStorageBackend Backend, Func<byte[]> Password) OpenStorage(string? destination)
+    {
+        if (ConfiguredCopies.Find(config, destination) is { } copy)
+            return (ConfiguredCopies.OpenBackend(copy, BackendEnvironment()), () => PasswordSource.Resolve(copy, environment));
+        var env = destination is null ? BackendCredentials.Apply(BackendEnvironment(), config.Repository.Credentials, "repository") : BackendEnvironment();
+        var backend = Storage.BackendOpener.Open(Storage.RepositoryLocation.Parse(destination ?? config.Repository.LocationInForce), env);
+        return (backend, () => PasswordSource.Resolve(config.Repository, environment));
+    }
+
     private async Task<CopyOutcome> CopyOneAsync(Repository.Repository primary, CopySection copy, ApplicationBackupResult backup, CancellationToken ct)
     {
         var snapshot = backup.Backup.SnapshotId;
-        var backend = CopyLocations.Open(copy.Location ?? throw new CoffreException("the copy has no location"), BackendEnvironment());
+        var backend = ConfiguredCopies.OpenBackend(copy, BackendEnvironment());
         var target = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(copy, environment), ct).ConfigureAwait(false);
         var result = await RepositoryCopy.RunAsync(primary, target, [snapshot.ToString()], SnapshotFilter.All, clock, _ => { }, ct, sourceIndexLoaded: true).ConfigureAwait(false);
         if (result.Refused.Count > 0) return new CopyOutcome(backend.Location, null, result, null, $"snapshot not copied: {result.Refused[0].Reason}");
