@@ -31,5 +31,10 @@ public sealed class CopySection : IPasswordSource
     public RetentionSection? Retention { get; set; }
 
     /// <summary>The location without what a secret could be (for messages and the journal).</summary>
-    public override string ToString() => Location ?? "(no location)";
+    public override string ToString()
+    {
+        if (Location is null) return "(no location)";
+        try { return Storage.RepositoryLocation.Parse(Location).ToString(); }
+        catch (CoffreException) { return Storage.RepositoryLocation.Redact(Location); }
+    }
 }

@@ -27,6 +27,7 @@ public static class HealthInspector
         }
         findings.AddRange(DiskRule.Find(DiskRule.Space(inputs.RepositoryPath), inputs.RepositoryPath, inputs.Config.Alerts));
         findings.AddRange(HistoryRules.Backups(inputs));
+        findings.AddRange(CopyRules.Copies(inputs));
         findings.AddRange(HistoryRules.Check(inputs));
         if (repository is not null) findings.AddRange(repository.Damage);
         findings.AddRange(HistoryRules.Drills(inputs));

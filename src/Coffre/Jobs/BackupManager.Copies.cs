@@ -22,7 +22,7 @@ public sealed partial class BackupManager
         var outcomes = new List<CopyOutcome>();
         foreach (var copy in config.Copies)
         {
-            var location = copy.ToString();
+            var location = CopyLags.JournalName(copy);
             Step?.Invoke($"copying to {location}");
             try { outcomes.Add(await CopyOneAsync(primary, copy, backup, ct).ConfigureAwait(false)); }
             catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
@@ -53,7 +53,8 @@ public sealed partial class BackupManager
         var backend = ConfiguredCopies.OpenBackend(copy, BackendEnvironment());
         var target = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(copy, environment), ct).ConfigureAwait(false);
         var result = await RepositoryCopy.RunAsync(primary, target, [snapshot.ToString()], SnapshotFilter.All, clock, _ => { }, ct, sourceIndexLoaded: true).ConfigureAwait(false);
-        if (result.Refused.Count > 0) return new CopyOutcome(backend.Location, null, result, null, $"snapshot not copied: {result.Refused[0].Reason}");
+        var location = CopyLags.JournalName(copy);
+        if (result.Refused.Count > 0) return new CopyOutcome(location, null, result, null, $"snapshot not copied: {result.Refused[0].Reason}");
         var there = result.Copied.Count > 0 ? result.Copied[0].Copy : result.AlreadyThere[0].Existing;
         ForgetResult? rotation = null;
         if (backup.Backup.Complete)
@@ -67,6 +68,6 @@ public sealed partial class BackupManager
                 Protected = new HashSet<BlobId> { there },
             }, clock, ct).ConfigureAwait(false);
         }
-        return new CopyOutcome(backend.Location, there, result, rotation, null);
+        return new CopyOutcome(location, there, result, rotation, null);
     }
 }
