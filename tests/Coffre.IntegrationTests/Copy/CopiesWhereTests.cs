@@ -52,9 +52,8 @@ public class CopiesWhereTests
         var list = coffre.Json("list").EnumerateArray().ToList();
         Assert.Equal([second, first], list.Select(b => b.GetProperty("id").GetString()));
         var usbCopies = new ResticRunner(usbPath, CopyPassword).Snapshots();
-        var restic = new ResticRunner(rest.Location(), CopyPassword);
-        restic.Environment["RESTIC_REST_USERNAME"] = RestUser;
-        restic.Environment["RESTIC_REST_PASSWORD"] = RestPassword;
+        // restic 0.14 reads REST credentials only from the URL.
+        var restic = new ResticRunner(rest.Location($"{RestUser}:{Uri.EscapeDataString(RestPassword)}"), CopyPassword);
         var restCopies = restic.Snapshots();
         string CopyOf(List<JsonElement> snapshots, string original) =>
             snapshots.Single(s => s.GetProperty("original").GetString() == original).GetProperty("id").GetString()!;
