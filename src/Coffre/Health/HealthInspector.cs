@@ -42,7 +42,8 @@ public static class HealthInspector
     public static async Task<HealthReport> InspectAsync(HealthInputs inputs, Func<ReadOnlyMemory<byte>> password, IDictionary<string, string?>? environment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var repository = await RepositoryProbe.ProbeAsync(inputs.RepositoryPath, password, inputs.Clock, inputs.CommandSuffix, ct).ConfigureAwait(false);
+        var repository = await RepositoryProbe.ProbeAsync(inputs.RepositoryPath, password, inputs.Clock, inputs.CommandSuffix, ct,
+            inputs.HasConfiguration ? inputs.Config.Repository.Credentials : null).ConfigureAwait(false);
         var tools = inputs.HasConfiguration && inputs.ConfigProblems.Count == 0
             ? await DatabaseToolProbe.ProbeAsync(inputs.Config, environment, ct).ConfigureAwait(false)
             : [];

@@ -8,7 +8,7 @@ namespace Coffre.IntegrationTests.Copy;
 /// <summary>
 /// Where each backup exists: `coffre list` names the copies holding each backup (matched on the copies' `original`),
 /// a local copy and a REST copy whose credentials come from coffre.json sources; a copy that cannot be read is named
-/// without failing the list. `coffre restore --from COPY` puts the application back when the primary is gone.
+/// without failing the list. `coffre restore --from COPY` puts the application back when the primary is gone (and a drill proves it first).
 /// </summary>
 public class CopiesWhereTests
 {
@@ -99,6 +99,10 @@ public class CopiesWhereTests
         Assert.Contains("use one of usb", unknown.StdErr, StringComparison.Ordinal);
         var primaryGone = coffre.Run("restore", "latest", "--force");
         Assert.Equal(10, primaryGone.ExitCode);
+
+        // A drill proves the copy restores (its databases into scratch ones), reading the copy by its name.
+        var drill = coffre.Run("drill", "--dest", "usb");
+        Assert.True(drill.ExitCode == 0, drill.Describe());
 
         var restored = coffre.Json("restore", "latest", "--from", "usb", "--force");
         Assert.True(restored.GetProperty("verified").GetBoolean());
