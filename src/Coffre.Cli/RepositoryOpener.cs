@@ -14,10 +14,17 @@ internal static class RepositoryOpener
     public static IStorageBackend Backend(ParseResult pr)
     {
         var location = GivenLocation(pr);
-        if (location is null && AppConfig.IsPresent(pr)) location = AppConfig.Load(pr).Repository.LocationInForce;
+        var environment = BackendOpener.ProcessEnvironment();
+        if (location is null && AppConfig.IsPresent(pr))
+        {
+            // coffre.json's repository, with its credentials (repository.credentials) on top of the environment's.
+            var repository = AppConfig.Load(pr).Repository;
+            location = repository.LocationInForce;
+            environment = BackendCredentials.Apply(environment, repository.Credentials, "repository");
+        }
         if (string.IsNullOrEmpty(location))
             throw new CoffreException("no repository given: use -r/--repo LOCATION, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
-        return BackendOpener.Open(RepositoryLocation.Parse(location), BackendOpener.ProcessEnvironment());
+        return BackendOpener.Open(RepositoryLocation.Parse(location), environment);
     }
 
     /// <summary>-r/--repo, else $COFFRE_REPOSITORY; null when neither names one (the configuration's comes next).</summary>

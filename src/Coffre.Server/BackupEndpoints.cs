@@ -28,7 +28,7 @@ internal static class BackupEndpoints
             if (!IsSnapshotId(id)) throw new CoffreException(NotAnId);
             if (path is { Length: > MaxPathLength }) throw new CoffreException($"the folder path is longer than {MaxPathLength} characters");
             var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
-            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore), "text/html; charset=utf-8");
+            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore, BackupCopiesSection.Render(setup, folder.Snapshot.Id.ToString())), "text/html; charset=utf-8");
         }
         catch (CoffreException e)
         {

@@ -10,7 +10,8 @@ namespace Coffre.Server;
 internal static class BrowsePage
 {
     /// <param name="restoreAllowed">server.allowRestore: the page links to the backup's restore.</param>
-    public static string Render(string application, SnapshotFolder folder, PageContext page, bool restoreAllowed = false)
+    /// <param name="copies">The section saying which copies hold the backup (<see cref="BackupCopiesSection"/>).</param>
+    public static string Render(string application, SnapshotFolder folder, PageContext page, bool restoreAllowed = false, string copies = "")
     {
         var id = folder.Snapshot.Id.ToString();
         var stamp = BackupStamp.Format(folder.Snapshot.Snapshot.Time.ToDateTimeOffset());
@@ -21,8 +22,9 @@ internal static class BrowsePage
             <p><a href="{E(page.Url("/"))}">← Dashboard</a></p>
             <h1>Backup {E(stamp)} <small>{E(id[..8])}</small></h1>
             <p><a href="{E(page.Url($"/backups/{id}/export"))}">Download as .tar.gz</a>{(restoreAllowed ? $" · <a href=\"{E(page.Url($"/backups/{id}/restore"))}\">Restore…</a>" : "")}</p>
-            <h2>
+
             """);
+        html.Append(copies).Append("<h2>");
         html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(Link("/"))}\">{E(application)}</a>");
         var walked = "";
         foreach (var segment in folder.Path.Split('/', StringSplitOptions.RemoveEmptyEntries))

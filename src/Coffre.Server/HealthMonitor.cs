@@ -51,7 +51,7 @@ public sealed class HealthMonitor(ServerSetup setup, JournalReader journal, Sche
             now = setup.Clock.GetUtcNow();
             if (Fresh(now)) return (repository, tools!.Value.Findings);
             if (repository is null || now - repository.At >= RepositoryFor)
-                repository = await RepositoryProbe.ProbeAsync(setup.Config.Repository.LocationInForce, Password, setup.Clock, setup.Config.FilePath is { } f ? $" -c {f}" : "", ct).ConfigureAwait(false);
+                repository = await RepositoryProbe.ProbeAsync(setup.Config.Repository.LocationInForce, Password, setup.Clock, setup.Config.FilePath is { } f ? $" -c {f}" : "", ct, setup.Config.Repository.Credentials).ConfigureAwait(false);
             if (tools is null || now - tools.Value.At >= ToolsFor)
                 tools = (now, setup.ConfigProblems.Count == 0 ? await DatabaseToolProbe.ProbeAsync(setup.Config, setup.Environment, ct).ConfigureAwait(false) : []);
             return (repository, tools.Value.Findings);

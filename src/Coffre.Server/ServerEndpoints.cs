@@ -162,7 +162,7 @@ internal static class ServerEndpoints
             ctx.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Unauthorized();
         }
-        using var metrics = new CoffreMetrics([new MetricsTarget { Repository = setup.RepositoryPath, LogFolder = setup.LogFolder, Application = setup.Config.Application }]);
+        using var metrics = new CoffreMetrics([new MetricsTarget { Repository = setup.RepositoryPath, LogFolder = setup.LogFolder, Application = setup.Config.Application, Copies = setup.Config.Copies }]);
         using var collector = new PrometheusCollector(metrics.Meter);
         return Results.Text(PrometheusText.Format(collector.Collect()), "text/plain; version=0.0.4; charset=utf-8");
     }

@@ -79,23 +79,30 @@ internal static class CopyCommand
         await using var sourceLock = await RepositoryLock.AcquireThenLoadIndexAsync(source, exclusive: false, TimeProvider.System, ct);
         var code = ExitCodes.Ok;
         var failures = new List<string>();
+        // Each copy's outcome goes to the journal (how far behind each copy is: metrics, doctor).
+        RunContext.Current.ForApplication(config);
+        var outcomes = new List<Jobs.CopyOutcome>();
         foreach (var copy in config.Copies)
         {
             say($"\ncopy to {copy}:");
             try
             {
-                var destination = await Repository.Repository.OpenAsync(CopyLocations.Open(copy.Location!), PasswordSource.Resolve(copy), ct);
+                var destination = await ConfiguredCopies.OpenAsync(copy, null, ct);
                 var result = await RepositoryCopy.RunAsync(source, destination, snapshots, filter, TimeProvider.System, say, ct, sourceIndexLoaded: true);
                 reports.Add(Report(source.Backend.Location, destination.Backend.Location, result, null));
                 code = Math.Max(code, Finish(result, destination.Backend.Location, say));
+                outcomes.Add(new Jobs.CopyOutcome(CopyLags.JournalName(copy), null, result, null,
+                    result.Complete ? null : $"{result.Refused.Count} snapshot(s) not copied (damaged in the source)"));
             }
             catch (Exception e) when ((e is CoffreException or IOException or UnauthorizedAccessException) && !ct.IsCancellationRequested)
             {
                 Console.Error.WriteLine($"coffre: copy to {copy} failed: {e.Message}");
                 reports.Add(Report(source.Backend.Location, copy.ToString(), null, e.Message));
                 failures.Add($"{copy}: {e.Message}");
+                outcomes.Add(new Jobs.CopyOutcome(CopyLags.JournalName(copy), null, null, null, e.Message));
             }
         }
+        RunContext.Current.CopiesDone(outcomes);
         if (failures.Count == 0) return code;
         RunContext.Current.Problem = $"{failures.Count} of {config.Copies.Count} copies failed, first {failures[0]}";
         throw new CoffreException(RunContext.Current.Problem);

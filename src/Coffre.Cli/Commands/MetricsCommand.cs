@@ -52,6 +52,7 @@ internal static class MetricsCommand
             Repository = repository is null ? null : Path.GetFullPath(repository),
             LogFolder = logs,
             Application = config?.Application,
+            Copies = config?.Copies ?? [],
         };
     }
 

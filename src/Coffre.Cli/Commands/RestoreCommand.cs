@@ -21,14 +21,17 @@ internal static class RestoreCommand
         var toDatabase = new Option<string?>("--to-database") { Description = "With coffre.json: restore the database into this new database (SQLite: this file) instead" };
         var force = new Option<bool>("--force") { Description = "With coffre.json: do not ask before overwriting (a safety snapshot is still taken)" };
         var dest = new Option<string?>("--dest") { Description = "With coffre.json: restore from this repository instead of the configured one" };
+        var from = new Option<string?>("--from") { Description = "With coffre.json: restore from this copy (its name or location in coffre.json's copies), e.g. when the repository is lost" };
         var cmd = new Command("restore", "Restore an application backup in place (with coffre.json), or a snapshot into a folder")
-            { snapshot, target, include, overwrite, only, database, toDatabase, force, dest };
+            { snapshot, target, include, overwrite, only, database, toDatabase, force, dest, from };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
             // With a configuration (and no -r naming another repository) a restore puts the application back.
             if (AppConfig.IsPresent(pr) && pr.GetValue(GlobalOptions.Repo) is null)
                 return await ApplicationRestore.RunAsync(pr, new ApplicationRestore.Options(pr.GetValue(snapshot)!, pr.GetValue(only),
-                    pr.GetValue(include) ?? [], pr.GetValue(database), pr.GetValue(target), pr.GetValue(toDatabase), pr.GetValue(dest), pr.GetValue(force)), ct);
+                    pr.GetValue(include) ?? [], pr.GetValue(database), pr.GetValue(target), pr.GetValue(toDatabase), Source(pr, dest, from), pr.GetValue(force)), ct);
+            if (pr.GetValue(from) is not null)
+                throw new CoffreException("--from names one of coffre.json's copies: run the restore where coffre.json is (or -c FILE), without -r");
             if (pr.GetValue(target) is null)
                 throw new CoffreException("restore needs --target DIR (or run it where coffre.json is to restore the application in place)");
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
@@ -72,5 +75,18 @@ internal static class RestoreCommand
                 ExitCodes.IncompleteSource);
         });
         return cmd;
+    }
+
+    /// <summary>The repository an application restore reads: --from COPY (the copy's location), else --dest, else null (the configured one).</summary>
+    private static string? Source(ParseResult pr, Option<string?> dest, Option<string?> from)
+    {
+        if (pr.GetValue(from) is not { } copyName) return pr.GetValue(dest);
+        if (pr.GetValue(dest) is not null) throw new CoffreException("give --from COPY or --dest LOCATION, not both");
+        var config = AppConfig.Load(pr);
+        var copy = Maintenance.Copy.ConfiguredCopies.Find(config, copyName)
+            ?? throw new CoffreException(config.Copies.Count == 0
+                ? $"--from {copyName}: {config.FilePath} names no copies (docs/copies.md); to restore from another repository use --dest LOCATION"
+                : $"--from {copyName}: no such copy in {config.FilePath}: use one of {string.Join(", ", config.Copies.Select(c => c.Label))}");
+        return copy.Location;
     }
 }

@@ -68,6 +68,12 @@ public sealed class RepositorySection : IPasswordSource
     /// <summary>The location in force: <see cref="Location"/>, else <see cref="Path"/>, else the default folder.</summary>
     public string LocationInForce => Location ?? Path ?? DefaultPath;
 
+    /// <summary>
+    /// The storage's credentials by the variable restic reads (<c>AWS_ACCESS_KEY_ID</c>, <c>RESTIC_REST_PASSWORD</c>…),
+    /// each from a source, never literal (<see cref="BackendCredentials"/>); they win over the process environment.
+    /// </summary>
+    public Dictionary<string, CredentialSource> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }
 

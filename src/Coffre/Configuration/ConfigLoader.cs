@@ -26,6 +26,9 @@ public static class ConfigLoader
     public const string DefaultFileName = "coffre.json";
     public const string EnvironmentPrefix = "COFFRE_";
 
+    internal const string LiteralCredentialMessage =
+        "do not put credentials in coffre.json: give their source, {\"env\": \"VARIABLE\"}, {\"file\": \"/path/0600\"} or {\"command\": [\"program\", \"arg\"]}";
+
     internal const string PasswordMessage = "do not put passwords in coffre.json: use passwordEnv, passwordFile or passwordCommand";
 
     private const string Help = "start from samples/coffre.json in the Coffre sources; docs/configuration.md lists every key";
@@ -186,11 +189,19 @@ public static class ConfigLoader
         {
             copy.Location = ResolveLocation(dir, Trimmed(copy.Location), home);
             copy.PasswordFile = ResolvePath(dir, Trimmed(copy.PasswordFile), home);
+            copy.Name = Trimmed(copy.Name);
+            ResolveCredentialFiles(copy.Credentials, dir, home);
         }
+        ResolveCredentialFiles(c.Repository.Credentials, dir, home);
         c.Logging.Path = ResolvePath(dir, Trimmed(c.Logging.Path), home)
             ?? (c.Repository.State is { } state ? Path.Combine(state, Journal.LogPaths.FolderName) : null);
         c.Alerts.Email.PasswordFile = ResolvePath(dir, Trimmed(c.Alerts.Email.PasswordFile), home);
         c.Alerts.Webhook.Format = Trimmed(c.Alerts.Webhook.Format)?.ToLowerInvariant();
+    }
+
+    private static void ResolveCredentialFiles(Dictionary<string, CredentialSource> credentials, string dir, string? home)
+    {
+        foreach (var source in credentials.Values) source.File = ResolvePath(dir, Trimmed(source.File), home);
     }
 
     /// <summary>A local location made absolute against the configuration's folder; a remote one as given; an unreadable one left for the validator.</summary>
@@ -253,6 +264,12 @@ public static class ConfigLoader
                 var ok = true;
                 foreach (var segment in key.Split(ConfigurationPath.KeyDelimiter))
                 {
+                    if (DictionaryValue(type) is { } entry)
+                    {
+                        display = $"{display}.{segment}";
+                        type = entry;
+                        continue;
+                    }
                     if (ListElement(type) is { } element)
                     {
                         if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
@@ -292,6 +309,8 @@ public static class ConfigLoader
                     if (Converts(type, value, out var problem)) clean[key] = value;
                     else Add(key, display, problem);
                 }
+                else if (value.Length > 0 && type == typeof(CredentialSource))
+                    Add(key, display, LiteralCredentialMessage); // the value is a secret: never repeated
                 else if (value.Length > 0)
                     Add(key, display, ListElement(type) is null ? "must be an object: { ... }" : "must be a list: [ ... ]");
             }
@@ -299,6 +318,9 @@ public static class ConfigLoader
 
         private static IEnumerable<PropertyInfo> Keys(Type t) =>
             t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
+
+        private static Type? DictionaryValue(Type t) =>
+            t.IsGenericType && t.GetGenericTypeDefinition() == typeof(Dictionary<,>) && t.GetGenericArguments()[0] == typeof(string) ? t.GetGenericArguments()[1] : null;
 
         private static Type? ListElement(Type t) =>
             t.IsGenericType && t.GetGenericTypeDefinition() == typeof(List<>) ? t.GetGenericArguments()[0] : null;

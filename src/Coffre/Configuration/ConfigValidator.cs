@@ -34,6 +34,7 @@ public static partial class ConfigValidator
             catch (CoffreException e) { Error("repository.location", e.Message); }
         }
         PasswordSourceErrors("repository", c.Repository, required: true, Error);
+        CredentialErrors("repository.credentials", c.Repository.Credentials, Error);
 
         var dbNames = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < c.Databases.Count; i++)
@@ -53,6 +54,9 @@ public static partial class ConfigValidator
             if (string.IsNullOrWhiteSpace(copy.Location))
                 Error($"copies[{i}].location", "the copy's location is required, e.g. \"/mnt/usb/backups\"");
             PasswordSourceErrors($"copies[{i}]", copy, required: true, Error);
+            CredentialErrors($"copies[{i}].credentials", copy.Credentials, Error);
+            if (!string.IsNullOrWhiteSpace(copy.Name) && c.Copies.FindIndex(x => string.Equals(x.Name, copy.Name, StringComparison.Ordinal)) is var first && first < i)
+                Error($"copies[{i}].name", $"\"{copy.Name}\" already names copies[{first}]: give each copy its own name");
             if (copy.Retention is { } r) Retention($"copies[{i}].retention", r, Error);
         }
         Hook("hooks.preRestore", c.Hooks.PreRestore, Error);
@@ -134,6 +138,23 @@ public static partial class ConfigValidator
             error($"{key}.passwordEnv", $"\"{s.PasswordEnv}\" is not an environment variable's name: give the variable's name, never the password itself");
         if (!string.IsNullOrWhiteSpace(s.PasswordFile) && PasswordFileProblem(s.PasswordFile) is { } problem)
             error($"{key}.passwordFile", problem);
+    }
+
+    private static void CredentialErrors(string key, Dictionary<string, CredentialSource> credentials, Action<string, string> error)
+    {
+        foreach (var (name, source) in credentials)
+        {
+            if (!BackendCredentials.IsKnown(name))
+            {
+                error($"{key}.{name}", $"not a storage credential: use {string.Join(", ", BackendCredentials.Known)} or RCLONE_CONFIG_*");
+                continue;
+            }
+            if (BackendCredentials.Problem(source) is { } problem) error($"{key}.{name}", problem);
+            else if (!string.IsNullOrWhiteSpace(source.Env) && !EnvName().IsMatch(source.Env))
+                error($"{key}.{name}.env", $"\"{source.Env}\" is not an environment variable's name: give the variable's name, never the secret itself");
+            else if (!string.IsNullOrWhiteSpace(source.File) && PasswordFileProblem(source.File) is { } fileProblem)
+                error($"{key}.{name}.file", fileProblem);
+        }
     }
 
     /// <summary>Why a password file cannot be used, or null: it must exist, be a file, and be private (0600 or 0400).</summary>

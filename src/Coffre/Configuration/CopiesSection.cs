@@ -9,6 +9,15 @@ public sealed class CopySection : IPasswordSource
     /// <summary>Where the copy is: a folder (relative to coffre.json's folder, or <c>local:/path</c>). Required.</summary>
     public string? Location { get; set; }
 
+    /// <summary>A short name for the copy (<c>usb</c>, <c>s3</c>): <c>coffre restore --from NAME</c>, the metrics' <c>copy</c> label. Default: its location.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The copy's storage credentials, each from a source (<see cref="RepositorySection.Credentials"/>).</summary>
+    public Dictionary<string, CredentialSource> Credentials { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The name when one is given, else the location.</summary>
+    public string Label => Name ?? ToString();
+
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }
 
@@ -22,5 +31,10 @@ public sealed class CopySection : IPasswordSource
     public RetentionSection? Retention { get; set; }
 
     /// <summary>The location without what a secret could be (for messages and the journal).</summary>
-    public override string ToString() => Location ?? "(no location)";
+    public override string ToString()
+    {
+        if (Location is null) return "(no location)";
+        try { return Storage.RepositoryLocation.Parse(Location).ToString(); }
+        catch (CoffreException) { return Storage.RepositoryLocation.Redact(Location); }
+    }
 }

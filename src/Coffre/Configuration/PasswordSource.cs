@@ -67,7 +67,7 @@ public static class PasswordSource
         return Encoding.UTF8.GetBytes(value);
     }
 
-    private static byte[] FromFile(string file, string what)
+    internal static byte[] FromFile(string file, string what)
     {
         if (ConfigValidator.PasswordFileProblem(file) is { } problem)
             throw new CoffreException($"{what}: {problem}");
@@ -82,17 +82,22 @@ public static class PasswordSource
         return line;
     }
 
-    private static byte[] FromCommand(string command, string what)
+    private static byte[] FromCommand(string command, string what) => FromProgram("/bin/sh", ["-c", command], command, what);
+
+    /// <summary>
+    /// The first line <paramref name="program"/> prints (run without a shell, in <see cref="ChildEnvironment.PasswordCommand"/>'s
+    /// environment); <paramref name="command"/> is how messages show it.
+    /// </summary>
+    internal static byte[] FromProgram(string program, IEnumerable<string> arguments, string command, string what)
     {
-        var psi = new ProcessStartInfo("/bin/sh")
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = false, // an interactive command (gpg's pinentry, a prompt) keeps the terminal
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(command);
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         ChildEnvironment.PasswordCommand.ApplyTo(psi);
         using var p = new Process { StartInfo = psi };
         try { p.Start(); }

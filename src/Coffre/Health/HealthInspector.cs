@@ -27,6 +27,7 @@ public static class HealthInspector
         }
         findings.AddRange(DiskRule.Find(DiskRule.Space(inputs.RepositoryPath), inputs.RepositoryPath, inputs.Config.Alerts));
         findings.AddRange(HistoryRules.Backups(inputs));
+        findings.AddRange(CopyRules.Copies(inputs));
         findings.AddRange(HistoryRules.Check(inputs));
         if (repository is not null) findings.AddRange(repository.Damage);
         findings.AddRange(HistoryRules.Drills(inputs));
@@ -44,7 +45,8 @@ public static class HealthInspector
     public static async Task<HealthReport> InspectAsync(HealthInputs inputs, Func<ReadOnlyMemory<byte>> password, IDictionary<string, string?>? environment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var repository = await RepositoryProbe.ProbeAsync(inputs.RepositoryPath, password, inputs.Clock, inputs.CommandSuffix, ct).ConfigureAwait(false);
+        var repository = await RepositoryProbe.ProbeAsync(inputs.RepositoryPath, password, inputs.Clock, inputs.CommandSuffix, ct,
+            inputs.HasConfiguration ? inputs.Config.Repository.Credentials : null).ConfigureAwait(false);
         var tools = inputs.HasConfiguration && inputs.ConfigProblems.Count == 0
             ? await DatabaseToolProbe.ProbeAsync(inputs.Config, environment, ct).ConfigureAwait(false)
             : [];

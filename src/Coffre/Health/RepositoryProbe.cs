@@ -16,7 +16,9 @@ public static class RepositoryProbe
 
     /// <param name="password">Reads the password (may throw a <see cref="CoffreException"/>: variable missing, file unreadable...).</param>
     /// <param name="suffix">What the fix commands need to reach this repository (<see cref="HealthInputs.CommandSuffix"/>).</param>
-    public static async Task<RepositoryHealth> ProbeAsync(string location, Func<ReadOnlyMemory<byte>> password, TimeProvider clock, string suffix, CancellationToken ct)
+    /// <param name="credentials">coffre.json's <c>repository.credentials</c>, added to the process environment the backend is opened with.</param>
+    public static async Task<RepositoryHealth> ProbeAsync(string location, Func<ReadOnlyMemory<byte>> password, TimeProvider clock, string suffix, CancellationToken ct,
+        IReadOnlyDictionary<string, Configuration.CredentialSource>? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(clock);
@@ -29,7 +31,7 @@ public static class RepositoryProbe
         IStorageBackend backend;
         try
         {
-            backend = BackendOpener.Open(given, BackendOpener.ProcessEnvironment());
+            backend = BackendOpener.Open(given, Configuration.BackendCredentials.Apply(BackendOpener.ProcessEnvironment(), credentials, "repository"));
             if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
                 return Failed(HealthFinding.Failing("repository-missing",
                     RepositoryLocation.Parse(location).IsLocal && Directory.Exists(location) ? $"the repository folder {location} holds no repository (no config file): a disk not mounted, or never initialised" : $"there is no repository at {location}",

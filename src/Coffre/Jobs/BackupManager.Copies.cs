@@ -22,7 +22,7 @@ public sealed partial class BackupManager
         var outcomes = new List<CopyOutcome>();
         foreach (var copy in config.Copies)
         {
-            var location = copy.ToString();
+            var location = CopyLags.JournalName(copy);
             Step?.Invoke($"copying to {location}");
             try { outcomes.Add(await CopyOneAsync(primary, copy, backup, ct).ConfigureAwait(false)); }
             catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
@@ -33,13 +33,28 @@ public sealed partial class BackupManager
         return outcomes;
     }
 
+    /// <summary>
+    /// The storage a destination names and how to get its password: coffre.json's repository (none given), one of
+    /// its copies (by name or location: its credentials and password), or another repository given by location
+    /// (the environment's credentials only, the repository's password).
+    /// </summary>
+    private (Storage.IStorageBackend Backend, Func<byte[]> Password) OpenStorage(string? destination)
+    {
+        if (ConfiguredCopies.Find(config, destination) is { } copy)
+            return (ConfiguredCopies.OpenBackend(copy, BackendEnvironment()), () => PasswordSource.Resolve(copy, environment));
+        var env = destination is null ? BackendCredentials.Apply(BackendEnvironment(), config.Repository.Credentials, "repository") : BackendEnvironment();
+        var backend = Storage.BackendOpener.Open(Storage.RepositoryLocation.Parse(destination ?? config.Repository.LocationInForce), env);
+        return (backend, () => PasswordSource.Resolve(config.Repository, environment));
+    }
+
     private async Task<CopyOutcome> CopyOneAsync(Repository.Repository primary, CopySection copy, ApplicationBackupResult backup, CancellationToken ct)
     {
         var snapshot = backup.Backup.SnapshotId;
-        var backend = CopyLocations.Open(copy.Location ?? throw new CoffreException("the copy has no location"), BackendEnvironment());
+        var backend = ConfiguredCopies.OpenBackend(copy, BackendEnvironment());
         var target = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(copy, environment), ct).ConfigureAwait(false);
         var result = await RepositoryCopy.RunAsync(primary, target, [snapshot.ToString()], SnapshotFilter.All, clock, _ => { }, ct, sourceIndexLoaded: true).ConfigureAwait(false);
-        if (result.Refused.Count > 0) return new CopyOutcome(backend.Location, null, result, null, $"snapshot not copied: {result.Refused[0].Reason}");
+        var location = CopyLags.JournalName(copy);
+        if (result.Refused.Count > 0) return new CopyOutcome(location, null, result, null, $"snapshot not copied: {result.Refused[0].Reason}");
         var there = result.Copied.Count > 0 ? result.Copied[0].Copy : result.AlreadyThere[0].Existing;
         ForgetResult? rotation = null;
         if (backup.Backup.Complete)
@@ -53,6 +68,6 @@ public sealed partial class BackupManager
                 Protected = new HashSet<BlobId> { there },
             }, clock, ct).ConfigureAwait(false);
         }
-        return new CopyOutcome(backend.Location, there, result, rotation, null);
+        return new CopyOutcome(location, there, result, rotation, null);
     }
 }

@@ -35,8 +35,8 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <param name="loadIndex">false: only the key and config (check and prune read the index files themselves; rotation needs none).</param>
     public async Task<Repository.Repository> OpenRepositoryAsync(string? destination, bool loadIndex, CancellationToken ct)
     {
-        var backend = BackendOpener.Open(RepositoryLocation.Parse(destination ?? config.Repository.LocationInForce), BackendEnvironment());
-        var repo = await Repository.Repository.OpenAsync(backend, PasswordSource.Resolve(config.Repository, environment), ct).ConfigureAwait(false);
+        var (backend, password) = OpenStorage(destination);
+        var repo = await Repository.Repository.OpenAsync(backend, password(), ct).ConfigureAwait(false);
         if (!loadIndex) return repo;
         await repo.LoadIndexAsync(ct).ConfigureAwait(false);
         repo.EnsureIndexComplete();

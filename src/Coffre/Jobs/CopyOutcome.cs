@@ -13,6 +13,7 @@ public sealed record CopyOutcome(string Location, BlobId? Snapshot, CopyResult? 
 {
     public bool Failed => Error is not null;
 
-    /// <summary>One line for the CLI and the journal: <c>/mnt/usb: copied as 3e7d4c4a</c>, <c>/mnt/usb: failed: ...</c>.</summary>
-    public override string ToString() => Error is { } e ? $"{Location}: failed: {e}" : $"{Location}: copied as {Snapshot?.ToShortString()}";
+    /// <summary>One line for the CLI and the journal: <c>/mnt/usb: copied as 3e7d4c4a</c>, <c>/mnt/usb: failed: ...</c>, <c>/mnt/usb: up to date</c> (<c>coffre copy</c>).</summary>
+    public override string ToString() => Error is { } e ? $"{Location}: failed: {e}"
+        : Snapshot is { } s ? $"{Location}: copied as {s.ToShortString()}" : $"{Location}: up to date";
 }

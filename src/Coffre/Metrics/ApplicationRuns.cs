@@ -29,8 +29,16 @@ public sealed class ApplicationRuns(string application)
     /// <summary>Backup runs per result, since the history began (or last rolled).</summary>
     public IReadOnlyDictionary<string, long> BackupsByResult => backupsByResult;
 
+    /// <summary>The backup and copy runs, oldest first: what says how far behind each copy is (<see cref="Maintenance.Copy.CopyLags"/>).</summary>
+    public IReadOnlyList<RunRecord> CopyRuns => copyRuns;
+
+    private readonly List<RunRecord> copyRuns = [];
+
+    internal void AddCopy(RunRecord run) => copyRuns.Add(run);
+
     internal void AddBackup(RunRecord run)
     {
+        copyRuns.Add(run);
         backupsByResult[run.Result] = backupsByResult.GetValueOrDefault(run.Result) + 1;
         LastBackup = Later(LastBackup, run);
         if (run.Result == RunResults.Ok) LastSuccessfulBackup = Later(LastSuccessfulBackup, run);

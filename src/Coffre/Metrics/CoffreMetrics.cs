@@ -18,9 +18,12 @@ public sealed class CoffreMetrics : IDisposable
     private const string ApplicationLabel = "application";
     private const string RepositoryLabel = "repository";
     private const string ResultLabel = "result";
+    private const string CopyLabel = "copy";
+    private const string LocationLabel = "location";
 
     private readonly RunHistoryCache history;
     private readonly IReadOnlyList<string> repositories;
+    private readonly IReadOnlyList<(string Application, IReadOnlyList<Configuration.CopySection> Copies)> copies;
 
     public CoffreMetrics(IEnumerable<MetricsTarget> targets)
     {
@@ -29,6 +32,7 @@ public sealed class CoffreMetrics : IDisposable
         history = new RunHistoryCache(
             [.. list.Select(t => t.LogFolder).OfType<string>().Select(FullPath).Distinct(StringComparer.Ordinal)],
             [.. list.Select(t => t.Application).OfType<string>()]);
+        copies = [.. list.Where(t => t.Application is not null && t.Copies.Count > 0).Select(t => (t.Application!, t.Copies))];
         Meter = new Meter(MeterName, ProgramInfo.Version);
 
         Meter.CreateObservableGauge("coffre.last_backup.timestamp", () => PerApplication(a => Seconds(a.LastBackup)), "s",
@@ -47,6 +51,12 @@ public sealed class CoffreMetrics : IDisposable
             "When the last restore drill of the application ended (Unix time), whatever its result.");
         Meter.CreateObservableGauge("coffre.last_drill.success", () => PerApplication(a => a.LastDrill is { } r ? (r.Result == RunResults.Ok ? 1 : 0) : null), null,
             "1 when the last restore drill of the application passed, 0 when it failed.");
+        Meter.CreateObservableGauge("coffre.copy.behind_snapshots", () => PerCopy(c => c.Behind), null,
+            "Backups written since the copy last received one (coffre.json copies): each is missing there until 'coffre copy'.");
+        Meter.CreateObservableGauge("coffre.copy.last_success.timestamp", () => PerCopy(c => c.LastSuccess is { } t ? t.ToUnixTimeMilliseconds() / 1000.0 : null), "s",
+            "When a backup last reached the copy (Unix time).");
+        Meter.CreateObservableGauge("coffre.copy.failing", () => PerCopy(c => c.Failing ? 1 : 0), null,
+            "1 when the last attempt to copy a backup to the copy failed, 0 otherwise.");
         Meter.CreateObservableGauge("coffre.repository.present", () => PerRepository(r => RepositoryUsage.IsRepository(r) ? 1 : 0), null,
             "1 when the repository folder holds a repository (its config file), 0 when it is missing or unmounted.");
         Meter.CreateObservableGauge("coffre.repository.size", () => PerRepository(RepositoryUsage.SizeOnDisk), "By",
@@ -63,6 +73,19 @@ public sealed class CoffreMetrics : IDisposable
     {
         foreach (var app in history.Current())
             if (value(app) is { } v) yield return new Measurement<double>(v, new KeyValuePair<string, object?>(ApplicationLabel, app.Application));
+    }
+
+    private IEnumerable<Measurement<double>> PerCopy(Func<Maintenance.Copy.CopyLag, double?> value)
+    {
+        var runs = history.Current();
+        foreach (var (application, list) in copies)
+        {
+            var recorded = runs.FirstOrDefault(a => a.Application == application)?.CopyRuns ?? [];
+            foreach (var lag in Maintenance.Copy.CopyLags.FromHistory(application, list, recorded))
+                if (value(lag) is { } v)
+                    yield return new Measurement<double>(v, new KeyValuePair<string, object?>(ApplicationLabel, application),
+                        new KeyValuePair<string, object?>(CopyLabel, lag.Label), new KeyValuePair<string, object?>(LocationLabel, lag.Location));
+        }
     }
 
     private IEnumerable<Measurement<long>> BackupsByResult()

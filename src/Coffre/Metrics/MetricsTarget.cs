@@ -12,4 +12,7 @@ public sealed record MetricsTarget
     public string? LogFolder { get; init; }
 
     public string? Application { get; init; }
+
+    /// <summary>The application's copies (coffre.json <c>copies</c>): how far behind each is, from the same history.</summary>
+    public IReadOnlyList<Configuration.CopySection> Copies { get; init; } = [];
 }

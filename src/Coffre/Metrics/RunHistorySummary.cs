@@ -11,6 +11,7 @@ public static class RunHistorySummary
 {
     public const string BackupOperation = "backup";
     public const string DrillOperation = "drill";
+    public const string CopyOperation = "copy";
 
     /// <param name="runs">The recorded runs, oldest first.</param>
     /// <param name="applications">Applications reported even before their first run (counters at zero).</param>
@@ -20,8 +21,14 @@ public static class RunHistorySummary
         var byApplication = applications.Distinct(StringComparer.Ordinal).ToDictionary(a => a, a => new ApplicationRuns(a), StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            if (run.Operation is not (BackupOperation or DrillOperation)) continue;
+            if (run.Operation is not (BackupOperation or DrillOperation or CopyOperation)) continue;
             var name = run.Application ?? "";
+            if (run.Operation == CopyOperation)
+            {
+                // `coffre copy` only tells about copies: it makes no application appear.
+                if (byApplication.TryGetValue(name, out var copied)) copied.AddCopy(run);
+                continue;
+            }
             if (!byApplication.TryGetValue(name, out var app)) byApplication[name] = app = new ApplicationRuns(name);
             if (run.Operation == BackupOperation) app.AddBackup(run);
             else app.AddDrill(run);
