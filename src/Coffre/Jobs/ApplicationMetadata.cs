@@ -43,6 +43,25 @@ public sealed record ApplicationMetadata
     /// </summary>
     public static ApplicationMetadata Parse(ReadOnlySpan<byte> json) =>
         MetadataNames.Validate(JsonSerializer.Deserialize<ApplicationMetadata>(json, Json) ?? throw new InvalidDataException("metadata.json is empty"));
+
+    /// <summary>Reads metadata.json from a snapshot's root tree; null when there is none.</summary>
+    public static async Task<ApplicationMetadata?> ReadAsync(Repository.RepositoryReader repo, Model.BlobId tree, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var root = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false);
+        var node = root.Find(n => n.Name.AsSpan().SequenceEqual("metadata.json"u8));
+        if (node?.Content is not { } content) return null;
+        using var ms = new MemoryStream();
+        foreach (var id in content)
+        {
+            var (buf, len) = await repo.ReadBlobAsync(id, ct).ConfigureAwait(false);
+            var fits = ms.Length + len <= MetadataNames.MaxSize;
+            if (fits) ms.Write(buf, 0, len);
+            BufferPool.Instance.Return(buf);
+            if (!fits) throw new InvalidMetadataException($"metadata.json is larger than {MetadataNames.MaxSize >> 20} MiB: it was not written by Coffre (forged or damaged)");
+        }
+        return Parse(ms.ToArray());
+    }
 }
 
 public sealed record DatabaseMetadata(string Name, string Engine, string File, string ServerVersion, long Size, IReadOnlyDictionary<string, long> Tables);

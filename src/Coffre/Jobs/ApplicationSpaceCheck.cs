@@ -15,19 +15,19 @@ namespace Coffre.Jobs;
 /// </summary>
 internal static class ApplicationSpaceCheck
 {
-    public static async Task EnsureRoomAsync(Repository.Repository repo, Func<Model.Snapshot, bool> isPrevious, IReadOnlyList<IDatabaseSource> databases,
+    /// <param name="previous">The application's previous backup on this host (the caller read the snapshots), or null.</param>
+    public static async Task EnsureRoomAsync(Repository.RepositoryReader repo, Repository.SnapshotEntry? previous, IReadOnlyList<IDatabaseSource> databases,
         IReadOnlyList<DatabaseSection> databaseSections, IReadOnlyList<MediaSection> media, Action<string> notice, CancellationToken ct)
     {
-        if (await DiskSpace.AvailableAsync(repo.Backend, ct).ConfigureAwait(false) is not { } available)
+        if ((await repo.Backend.CapacityAsync(ct).ConfigureAwait(false)).AvailableBytes is not { } available)
         {
             notice(DiskSpace.Unknown(repo.Backend.Location));
             return;
         }
-        var previous = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).LastOrDefault(s => isPrevious(s.Snapshot));
         ApplicationMetadata? metadata = null;
         if (previous is not null)
         {
-            try { metadata = await BackupManager.ReadMetadataAsync(repo, previous.Snapshot.Tree, ct).ConfigureAwait(false); }
+            try { metadata = await ApplicationMetadata.ReadAsync(repo, previous.Snapshot.Tree, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
         }
 

@@ -58,7 +58,7 @@ public static class ArchiveExporter
         try
         {
             root = await repo.LoadTreeAsync(snapshot.Snapshot.Tree, "/", ct).ConfigureAwait(false);
-            metadata = await BackupManager.ReadMetadataAsync(repo, snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
+            metadata = await ApplicationMetadata.ReadAsync(repo, snapshot.Snapshot.Tree, ct).ConfigureAwait(false);
             (sha256, size) = await AtomicFile.WriteAsync(archivePath, options.Overwrite, 0x180 /* 0600: the application's data */, async (file, token) =>
             {
                 await using var hashing = new HashingStream(file, leaveOpen: true);
@@ -143,7 +143,7 @@ public static class ArchiveExporter
     }
 
     /// <summary>Writes nodes (and, for folders, everything below) as tar entries, counting what went in.</summary>
-    private sealed class EntryWriter(Repository.Repository repo, RestoreProgress progress)
+    private sealed class EntryWriter(Repository.RepositoryReader repo, RestoreProgress progress)
     {
         public List<string> Warnings { get; } = [];
         public List<string> Databases { get; } = [];

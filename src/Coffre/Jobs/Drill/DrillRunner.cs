@@ -16,9 +16,9 @@ namespace Coffre.Jobs.Drill;
 /// and every file hashed blob by blob against the snapshot; the folder is deleted. Every blob read is verified
 /// (MAC, length, SHA-256) on the way. A failure is a finding, not an exception: it lands in the result.
 /// </summary>
-public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDictionary<string, string?>? environment, TimeProvider clock)
+public sealed class DrillRunner(string appTag, CoffreConfig config, IDictionary<string, string?>? environment, TimeProvider clock)
 {
-    public async Task<DrillResult> RunAsync(Repository.Repository repo, DrillRequest request, Action<string>? step, CancellationToken ct)
+    public async Task<DrillResult> RunAsync(Repository.RepositoryReader repo, DrillRequest request, Action<string>? step, CancellationToken ct)
     {
         step ??= static _ => { };
         var started = clock.GetTimestamp();
@@ -27,7 +27,7 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
         var scratch = Directory.CreateTempSubdirectory("coffre-drill-scratch-");
         try
         {
-            var metadata = await BackupManager.ReadMetadataAsync(repo, entry.Snapshot.Tree, ct).ConfigureAwait(false);
+            var metadata = await ApplicationMetadata.ReadAsync(repo, entry.Snapshot.Tree, ct).ConfigureAwait(false);
             var databases = new List<DatabaseDrill>();
             foreach (var d in metadata?.Databases ?? [])
             {
@@ -52,17 +52,17 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
         }
     }
 
-    private async Task<SnapshotEntry> PickAsync(Repository.Repository repo, DrillRequest request, Random random, CancellationToken ct)
+    private async Task<SnapshotEntry> PickAsync(Repository.RepositoryReader repo, DrillRequest request, Random random, CancellationToken ct)
     {
-        if (!request.Random) return await SnapshotResolver.ResolveAsync(repo, manager.AppTag, request.Snapshot, ct).ConfigureAwait(false);
+        if (!request.Random) return await SnapshotResolver.ResolveAsync(repo, appTag, request.Snapshot, ct).ConfigureAwait(false);
         var backups = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false))
-            .Where(s => s.Snapshot.Tags?.Contains(manager.AppTag) == true && s.Snapshot.Tags.Contains(SnapshotResolver.PreRestoreTag) != true).ToList();
+            .Where(s => s.Snapshot.Tags?.Contains(appTag) == true && s.Snapshot.Tags.Contains(SnapshotResolver.PreRestoreTag) != true).ToList();
         return backups.Count > 0
             ? backups[random.Next(backups.Count)]
-            : throw new CoffreException($"the repository holds no backup of {manager.Application} yet: run 'coffre backup' first");
+            : throw new CoffreException($"the repository holds no backup of {appTag[Application.ApplicationLayout.AppTagPrefix.Length..]} yet: run 'coffre backup' first");
     }
 
-    private async Task<DatabaseDrill> DrillDatabaseAsync(Repository.Repository repo, SnapshotEntry entry, DatabaseMetadata d, string scratchFolder, Action<string> step, CancellationToken ct)
+    private async Task<DatabaseDrill> DrillDatabaseAsync(Repository.RepositoryReader repo, SnapshotEntry entry, DatabaseMetadata d, string scratchFolder, Action<string> step, CancellationToken ct)
     {
         if (DatabaseEngines.Find(d.Engine) is not { } engine)
             return new DatabaseDrill(d.Name, d.Engine, "", d.Tables.Count, d.Tables.Values.Sum(), d.Tables.Count > 0, $"the backup holds a {d.Engine} dump: not an engine Coffre restores (use {DatabaseEngines.Choices})");
@@ -74,9 +74,9 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
         Sources.IDatabaseSource? created = null;
         try
         {
-            var plan = await new RestorePlanner(config, environment).PlanAsync(repo, manager.AppTag, request, ct).ConfigureAwait(false);
+            var plan = await new RestorePlanner(config, environment).PlanAsync(repo, appTag, request, ct).ConfigureAwait(false);
             created = SourceFactory.Create(plan.Databases[0].Section, null, environment);
-            var result = await new ApplicationRestorer(manager, config, environment, clock).RunAsync(repo, plan, request, step, ct).ConfigureAwait(false);
+            var result = await new ApplicationRestorer(null, config, environment, clock).RunAsync(repo, plan, request, step, ct).ConfigureAwait(false);
             var v = result.Databases[0];
             return new DatabaseDrill(d.Name, d.Engine, target, v.TablesChecked, v.Rows, d.Tables.Count > 0, null);
         }
@@ -94,7 +94,7 @@ public sealed class DrillRunner(BackupManager manager, CoffreConfig config, IDic
         }
     }
 
-    private static async Task<MediaDrill> DrillMediaAsync(Repository.Repository repo, SnapshotEntry entry, string name, Node folder, string target,
+    private static async Task<MediaDrill> DrillMediaAsync(Repository.RepositoryReader repo, SnapshotEntry entry, string name, Node folder, string target,
         DrillRequest request, Random random, CancellationToken ct)
     {
         var root = "/media/" + name;

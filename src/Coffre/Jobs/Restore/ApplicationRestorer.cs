@@ -1,3 +1,4 @@
+using Coffre.Application;
 using Coffre.Archiver;
 using Coffre.Configuration;
 using Coffre.Model;
@@ -13,12 +14,29 @@ namespace Coffre.Jobs.Restore;
 /// (per-table row counts against metadata.json, every restored file hashed against the snapshot's blobs); the
 /// postRestore hook. Once anything may have been overwritten, a failure names the safety snapshot and the command
 /// that rolls back, and the postRestore hook is not run: the application stays stopped rather than serve a
-/// half-restored state.
+/// half-restored state. It runs in the write session it is handed (shared lock): the safety snapshot is made in
+/// that same session by <paramref name="backup"/>, with no second open, key derivation or lock. A restore that
+/// takes no safety snapshot (a drill's, into scratch places) needs only a reader.
 /// </summary>
-public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig config, IDictionary<string, string?>? environment, TimeProvider clock)
+public sealed class ApplicationRestorer(ApplicationBackup? backup, CoffreConfig config, IDictionary<string, string?>? environment, TimeProvider clock)
 {
-    public async Task<ApplicationRestoreResult> RunAsync(Repository.Repository repo, RestorePlan plan, RestoreRequest request, Action<string>? step, CancellationToken ct)
+    /// <summary>Carries out <paramref name="plan"/> in <paramref name="session"/>; the safety snapshot is saved there.</summary>
+    public Task<ApplicationRestoreResult> RunAsync(RepositoryWriteSession session, RestorePlan plan, RestoreRequest request, Action<string>? step, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(session);
+        return RunAsync(session.Reader, session, plan, request, step, ct);
+    }
+
+    /// <summary>Carries out a plan that overwrites nothing in place, or asks for no safety snapshot: reading only.</summary>
+    public Task<ApplicationRestoreResult> RunAsync(RepositoryReader repo, RestorePlan plan, RestoreRequest request, Action<string>? step, CancellationToken ct) =>
+        RunAsync(repo, null, plan, request, step, ct);
+
+    private async Task<ApplicationRestoreResult> RunAsync(RepositoryReader repo, RepositoryWriteSession? session, RestorePlan plan, RestoreRequest request, Action<string>? step, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(request);
+        if (plan.OverwritesInPlace && request.SafetySnapshot && (session is null || backup is null))
+            throw new InvalidOperationException("a restore in place with a safety snapshot runs in a write session, with the backup that takes the snapshot");
         step ??= static _ => { };
         var started = clock.GetTimestamp();
         var inPlace = plan.OverwritesInPlace;
@@ -34,7 +52,7 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
         BlobId? safety = null;
         if (inPlace && request.SafetySnapshot)
         {
-            try { safety = await TakeSafetySnapshotAsync(plan, request, step, ct).ConfigureAwait(false); }
+            try { safety = await TakeSafetySnapshotAsync(session!, plan, step, ct).ConfigureAwait(false); }
             catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
             {
                 var code = e is CoffreException ce ? ce.ExitCode : ct.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Fatal;
@@ -88,25 +106,25 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
     private static string StoppedNote(bool stopped) => stopped ? ". The preRestore hook ran and the postRestore hook was not run: start the application yourself once the data is right" : "";
 
     /// <summary>Backs up what the restore will overwrite, as it is now. Null when nothing there exists yet.</summary>
-    private async Task<BlobId?> TakeSafetySnapshotAsync(RestorePlan plan, RestoreRequest request, Action<string> step, CancellationToken ct)
+    private async Task<BlobId?> TakeSafetySnapshotAsync(RepositoryWriteSession session, RestorePlan plan, Action<string> step, CancellationToken ct)
     {
         var scope = new BackupScope
         {
             Databases = plan.Databases.Where(d => d.Kind == DatabaseRestoreKind.InPlace && d.DestinationExists).Select(d => d.Name).ToList(),
             Media = plan.Media.Where(m => m.InPlace && Directory.Exists(m.Destination)).Select(m => m.Name).ToList(),
-            ExtraTags = [SnapshotResolver.PreRestoreTag],
+            ExtraTags = [ApplicationLayout.PreRestoreTag],
             Purpose = $"pre-restore of {plan.Snapshot.Id.ToShortString()}",
         };
         if (scope.Databases.Count == 0 && scope.Media.Count == 0) return null;
         step("taking a safety snapshot of what will be overwritten");
-        var result = await manager.CreateBackupAsync(request.Destination, scope, new BackupProgress(), ct).ConfigureAwait(false);
+        var result = await backup!.RunAsync(session, scope, new BackupProgress(), ct).ConfigureAwait(false);
         if (!result.Backup.Complete)
             throw new CoffreException($"{result.Backup.Errors.Count} file(s) could not be read (first: {result.Backup.Errors[0].Path}: {result.Backup.Errors[0].Message}), so they could not be kept; make them readable and run the restore again");
         step($"safety snapshot {result.Backup.SnapshotId.ToShortString()} saved");
         return result.Backup.SnapshotId;
     }
 
-    private async Task<DatabaseVerification> RestoreDatabaseAsync(Repository.Repository repo, RestorePlan plan, DatabaseRestorePlan db, List<string> warnings, CancellationToken ct)
+    private async Task<DatabaseVerification> RestoreDatabaseAsync(RepositoryReader repo, RestorePlan plan, DatabaseRestorePlan db, List<string> warnings, CancellationToken ct)
     {
         if (db.Kind == DatabaseRestoreKind.DumpFile)
         {
@@ -147,7 +165,7 @@ public sealed class ApplicationRestorer(BackupManager manager, CoffreConfig conf
         return new DatabaseVerification(db.Name, db.Destination, meta.Tables.Count, meta.Tables.Values.Sum(), mismatches, null);
     }
 
-    private static async Task<MediaVerification> RestoreMediaAsync(Repository.Repository repo, RestorePlan plan, MediaRestorePlan m, List<string> warnings, CancellationToken ct)
+    private static async Task<MediaVerification> RestoreMediaAsync(RepositoryReader repo, RestorePlan plan, MediaRestorePlan m, List<string> warnings, CancellationToken ct)
     {
         var excludes = ExcludeMatcher.Within(m.Destination, m.Excludes);
         var written = await new Restorer(repo).RestoreAsync(plan.Snapshot.Snapshot, new RestoreOptions

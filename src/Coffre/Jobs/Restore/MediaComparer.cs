@@ -22,7 +22,7 @@ public sealed record MediaDifference(long Files, long Bytes, long Created, long 
 public sealed class MediaComparer
 {
     private const int MaxListed = 20;
-    private readonly Repository.Repository _repo;
+    private readonly Repository.RepositoryReader _repo;
     private readonly IncludeFilter _includes;
     private readonly ExcludeMatcher _excludes;
     private readonly bool _checkContent;
@@ -30,7 +30,7 @@ public sealed class MediaComparer
     private readonly List<(byte[] Path, Node Node)> _toHash = [];
     private long _files, _bytes, _created, _overwritten, _unchanged, _removed;
 
-    private MediaComparer(Repository.Repository repo, IncludeFilter includes, ExcludeMatcher excludes, bool checkContent)
+    private MediaComparer(Repository.RepositoryReader repo, IncludeFilter includes, ExcludeMatcher excludes, bool checkContent)
     {
         _repo = repo;
         _includes = includes;
@@ -38,7 +38,7 @@ public sealed class MediaComparer
         _checkContent = checkContent;
     }
 
-    public static async Task<MediaDifference> CompareAsync(Repository.Repository repo, BlobId tree, string snapshotPath, string folder,
+    public static async Task<MediaDifference> CompareAsync(Repository.RepositoryReader repo, BlobId tree, string snapshotPath, string folder,
         IncludeFilter includes, IReadOnlyList<string> excludes, CancellationToken ct, bool checkContent = false)
     {
         var full = Path.GetFullPath(folder);

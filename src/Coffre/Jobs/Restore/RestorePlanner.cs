@@ -19,12 +19,12 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
     private const string DatabaseDir = "/database";
     private const string MediaDir = "/media";
 
-    public async Task<RestorePlan> PlanAsync(Repository.Repository repo, string appTag, RestoreRequest request, CancellationToken ct)
+    public async Task<RestorePlan> PlanAsync(Repository.RepositoryReader repo, string appTag, RestoreRequest request, CancellationToken ct)
     {
         Validate(request);
         var entry = await SnapshotResolver.ResolveAsync(repo, appTag, request.Snapshot, ct).ConfigureAwait(false);
         ApplicationMetadata? metadata = null;
-        try { metadata = await BackupManager.ReadMetadataAsync(repo, entry.Snapshot.Tree, ct).ConfigureAwait(false); }
+        try { metadata = await ApplicationMetadata.ReadAsync(repo, entry.Snapshot.Tree, ct).ConfigureAwait(false); }
         catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException) { }
 
         var includes = new IncludeFilter(request.Includes);
@@ -55,7 +55,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             throw new CoffreException("--to-database and --only media do not go together: --to-database names where a database goes");
     }
 
-    private async Task<List<DatabaseRestorePlan>> PlanDatabasesAsync(Repository.Repository repo, SnapshotEntry entry, ApplicationMetadata? metadata,
+    private async Task<List<DatabaseRestorePlan>> PlanDatabasesAsync(Repository.RepositoryReader repo, SnapshotEntry entry, ApplicationMetadata? metadata,
         RestoreRequest request, IncludeFilter includes, List<string> warnings, CancellationToken ct)
     {
         var plans = new List<DatabaseRestorePlan>();
@@ -181,7 +181,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
         return DatabaseEngines.Require(d.Engine, d.Name).Describe(d);
     }
 
-    private async Task<List<MediaRestorePlan>> PlanMediaAsync(Repository.Repository repo, SnapshotEntry entry, RestoreRequest request,
+    private async Task<List<MediaRestorePlan>> PlanMediaAsync(Repository.RepositoryReader repo, SnapshotEntry entry, RestoreRequest request,
         IncludeFilter includes, List<string> warnings, CancellationToken ct)
     {
         var plans = new List<MediaRestorePlan>();
@@ -193,7 +193,7 @@ public sealed class RestorePlanner(CoffreConfig config, IDictionary<string, stri
             var snapshotPath = MediaDir + "/" + name;
             var (wanted, whole) = includes.Selects(snapshotPath);
             if (!wanted) continue;
-            var configured = config.Media.Find(m => BackupManager.MediaName(m) == name);
+            var configured = config.Media.Find(m => Application.ApplicationLayout.MediaName(m) == name);
             string destination;
             if (request.Target is { } target) destination = Inside(Path.Combine(Path.GetFullPath(target), "media"), name);
             else if (configured is not null) destination = Path.GetFullPath(configured.Path!);

@@ -13,7 +13,7 @@ public static class SnapshotResolver
     /// their ID); an ID prefix or a stamp (in <paramref name="zone"/>, default local) must name exactly one of the
     /// application's snapshots. With <paramref name="appTag"/> null, every snapshot of the repository is considered.
     /// </summary>
-    public static async Task<SnapshotEntry> ResolveAsync(Repository.Repository repo, string? appTag, string reference, CancellationToken ct, TimeZoneInfo? zone = null)
+    public static async Task<SnapshotEntry> ResolveAsync(Repository.RepositoryReader repo, string? appTag, string reference, CancellationToken ct, TimeZoneInfo? zone = null)
     {
         var all = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).Where(s => appTag is null || s.Snapshot.Tags?.Contains(appTag) == true).ToList();
         var what = appTag is null ? "the repository" : appTag["app:".Length..];
