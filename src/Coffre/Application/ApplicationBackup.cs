@@ -57,7 +57,12 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
         // The application's snapshots are read once: the space check's and the composer's parent come from this list.
         var previous = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).LastOrDefault(s => ApplicationLayout.IsFrom(s.Snapshot, appTag, host));
 
-        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, previous, sources, databaseSections, mediaSections, progress.Note, ct).ConfigureAwait(false);
+        // The media folders are walked once before the backup: their counts (metadata.json records them, the progress
+        // has its totals from the start) and what changed since the previous backup (the space check).
+        Step?.Invoke("counting the media files");
+        var survey = MediaSurvey.Take(mediaSections, previous?.Snapshot.Time.ToDateTimeOffset(), ct);
+        foreach (var (files, bytes) in survey.Folders) progress.AddScanned(files, bytes);
+        if (CheckFreeSpace) await ApplicationSpaceCheck.EnsureRoomAsync(repo, previous, sources, databaseSections, survey, progress.Note, ct).ConfigureAwait(false);
         await using var composer = await SnapshotComposer.StartAsync(repo, clock, new ComposeOptions
         {
             Tags = [ApplicationLayout.CoffreTag, appTag, .. scope.ExtraTags],
@@ -65,9 +70,6 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
             Parent = previous,
         }, progress, ct).ConfigureAwait(false);
 
-        // The media's files are counted first: metadata.json records them, and the progress has its totals from the start.
-        Step?.Invoke("counting the media files");
-        var mediaCounts = mediaSections.Select(m => Count(m.Path!, m.Exclude, progress)).ToList();
         progress.ScanDone();
 
         var databases = new List<DatabaseMetadata>();
@@ -78,7 +80,7 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
         }
 
         var media = new List<MediaMetadata>();
-        foreach (var (m, (files, bytes)) in mediaSections.Zip(mediaCounts))
+        foreach (var (m, (files, bytes)) in mediaSections.Zip(survey.Folders))
         {
             var name = ApplicationLayout.MediaName(m);
             Step?.Invoke($"saving media {name}");
@@ -131,14 +133,4 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
     }
 
     private static string Describe(DatabaseSection d) => DatabaseEngines.Require(d.Engine, d.Name).Locate(d);
-
-    /// <summary>A media folder's files and bytes, also added to the backup's totals.</summary>
-    private static (long Files, long Bytes) Count(string path, IReadOnlyList<string> excludes, BackupProgress totals)
-    {
-        var progress = new BackupProgress();
-        var full = UnixPath.GetFullPath(path);
-        FolderWalker.Scan([full], ExcludeMatcher.Within(System.Text.Encoding.UTF8.GetString(full), excludes), progress, CancellationToken.None);
-        totals.AddScanned(progress.TotalFiles, progress.TotalBytes);
-        return (progress.TotalFiles, progress.TotalBytes);
-    }
 }

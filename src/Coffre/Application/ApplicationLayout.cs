@@ -15,7 +15,7 @@ public static class ApplicationLayout
     public const string CoffreTag = "coffre";
     public const string AppTagPrefix = "app:";
     /// <summary>The tag of the snapshots a restore takes before overwriting anything.</summary>
-    public const string PreRestoreTag = "pre-restore";
+    public const string PreRestoreTag = Repository.SnapshotResolver.PreRestoreTag;
 
     /// <summary>The tag naming an application's snapshots.</summary>
     public static string AppTag(string application) => AppTagPrefix + application;

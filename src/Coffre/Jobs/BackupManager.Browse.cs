@@ -13,7 +13,7 @@ public sealed partial class BackupManager
     public async Task<SnapshotFolder> BrowseAsync(string snapshot, string path, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var repo = await OpenRepositoryAsync(null, ct).ConfigureAwait(false);
+        var repo = await OpenReaderAsync(null, ct).ConfigureAwait(false);
         var entry = await repo.FindSnapshotAsync(snapshot, ct).ConfigureAwait(false);
         return await BrowseAsync(repo, entry, path, ct).ConfigureAwait(false);
     }

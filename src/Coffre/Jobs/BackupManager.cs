@@ -47,6 +47,10 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
         return repo;
     }
 
+    /// <summary>The configured repository (or <paramref name="destination"/>) for reading only, its index loaded.</summary>
+    public async Task<RepositoryReader> OpenReaderAsync(string? destination, CancellationToken ct) =>
+        await OpenRepositoryAsync(destination, loadIndex: true, ct).ConfigureAwait(false);
+
     /// <summary>The repository at <paramref name="destination"/>, opened by the first call of this manager and handed out again after.</summary>
     private async Task<Repository.Repository> OpenOnceAsync(string? destination, CancellationToken ct)
     {
@@ -93,7 +97,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
     /// <summary>The application's backups, newest first.</summary>
     public async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(string? destination, CancellationToken ct)
     {
-        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        var repo = await OpenReaderAsync(destination, ct).ConfigureAwait(false);
         var list = new List<BackupInfo>();
         foreach (var s in (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).Where(s => s.Snapshot.Tags?.Contains(AppTag) == true))
         {

@@ -237,37 +237,30 @@ public class RepositoryReader
         return list;
     }
 
-    public async Task<SnapshotEntry> LoadSnapshotAsync(string name, CancellationToken ct) =>
-        new(BlobId.Parse(name), SnapshotJson.Parse(await LoadJsonAsync(FileType.Snapshot, name, ct).ConfigureAwait(false)));
-
     /// <summary>
-    /// Finds a snapshot by "latest", a full ID or a unique ID prefix (only that snapshot is read). When the index was
-    /// read before, and the snapshot was saved since (a backup finishing beside this command: both hold shared
-    /// locks), the index files saved since are read too: a backup stores its index before its snapshot.
+    /// One snapshot file, read and decrypted once per opened repository: its name is the hash of its bytes, so what
+    /// was read under that name cannot change. A run that lists the snapshots several times (the space check, the
+    /// parent, the rotation) reads each file once.
     /// </summary>
-    public async Task<SnapshotEntry> FindSnapshotAsync(string reference, CancellationToken ct)
+    public async Task<SnapshotEntry> LoadSnapshotAsync(string name, CancellationToken ct)
     {
-        var found = await FindSnapshotFileAsync(reference, ct).ConfigureAwait(false);
-        if (_indexLoaded && !Index.IsIndexed(found.Snapshot.Tree)) await LoadIndexAsync(ct).ConfigureAwait(false);
-        return found;
+        if (!_snapshotJson.TryGetValue(name, out var json))
+        {
+            json = await LoadJsonAsync(FileType.Snapshot, name, ct).ConfigureAwait(false);
+            _snapshotJson.TryAdd(name, json);
+        }
+        return new(BlobId.Parse(name), SnapshotJson.Parse(json));
     }
 
-    private async Task<SnapshotEntry> FindSnapshotFileAsync(string reference, CancellationToken ct)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _snapshotJson = new(StringComparer.Ordinal);
+
+    /// <summary>Finds a snapshot as <see cref="SnapshotResolver"/> says (<c>latest</c>, an ID or its prefix, a stamp), among all of the repository's.</summary>
+    public Task<SnapshotEntry> FindSnapshotAsync(string reference, CancellationToken ct) => SnapshotResolver.ResolveAsync(this, null, reference, ct);
+
+    /// <summary>Reads the index files saved since the index was read when <paramref name="found"/>'s tree is not in it yet.</summary>
+    internal async Task EnsureIndexCoversAsync(SnapshotEntry found, CancellationToken ct)
     {
-        if (reference == "latest")
-        {
-            var all = await LoadSnapshotsAsync(ct).ConfigureAwait(false);
-            return all.Count > 0 ? all[^1] : throw new CoffreException("the repository has no snapshot yet");
-        }
-        var matches = new List<string>();
-        await foreach (var e in Storage.ListAsync(FileType.Snapshot, ct).ConfigureAwait(false))
-            if (e.Name.StartsWith(reference, StringComparison.Ordinal)) matches.Add(e.Name);
-        return matches.Count switch
-        {
-            1 => await LoadSnapshotAsync(matches[0], ct).ConfigureAwait(false),
-            0 => throw new CoffreException($"no snapshot with ID {reference}: see 'coffre snapshots'"),
-            _ => throw new CoffreException($"snapshot ID prefix {reference} is ambiguous: give more characters"),
-        };
+        if (_indexLoaded && !Index.IsIndexed(found.Snapshot.Tree)) await LoadIndexAsync(ct).ConfigureAwait(false);
     }
 }
 

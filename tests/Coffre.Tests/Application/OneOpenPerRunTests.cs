@@ -92,4 +92,38 @@ public sealed class OneOpenPerRunTests : IDisposable
         Assert.Equal(1, counted().Count("load", FileType.Config));
         Assert.Equal(2, counted().Count("save", FileType.Lock)); // the backup's shared lock, the rotation's exclusive one
     }
+
+    [Fact]
+    public async Task A_backup_run_reads_each_snapshot_file_once()
+    {
+        await InitAsync();
+        var (earlier, _) = Manager();
+        for (var i = 0; i < 3; i++)
+        {
+            File.WriteAllText(Path.Combine(_media, $"day{i}.txt"), $"day {i}");
+            await earlier.CreateBackupAsync(null, new BackupProgress(), default);
+        }
+        var (manager, counted) = Manager();
+
+        // The space check, the parent and the rotation each look at the snapshots.
+        var mine = await manager.CreateBackupAsync(null, new BackupProgress(), default);
+        await manager.RotateAfterBackupAsync(null, mine, default);
+
+        Assert.Equal(1, counted().MostLoadsOfOne(FileType.Snapshot));
+        Assert.Equal(4, counted().Count("load", FileType.Snapshot)); // the 3 earlier ones and the new one, once each
+    }
+
+    [Fact]
+    public async Task The_media_are_counted_in_the_survey_as_the_backup_finds_them()
+    {
+        await InitAsync();
+        File.WriteAllText(Path.Combine(_media, "big.bin"), new string('x', 10_000));
+        var (manager, _) = Manager();
+
+        var result = await manager.CreateBackupAsync(null, new BackupProgress(), default);
+
+        var media = Assert.Single(result.Metadata.Media);
+        Assert.Equal(3, media.Files);
+        Assert.Equal(10_000 + "jpeg bytes".Length + "notes".Length, media.Bytes);
+    }
 }
