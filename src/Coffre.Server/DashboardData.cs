@@ -1,6 +1,7 @@
 using Coffre.Jobs;
 using Coffre.Journal;
 using Coffre.Metrics;
+using Coffre.Application;
 
 namespace Coffre.Server;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Restore;
 
 namespace Coffre.Cli.Commands;

@@ -1,4 +1,4 @@
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 using Coffre.Repository;
 
 namespace Coffre.Jobs;

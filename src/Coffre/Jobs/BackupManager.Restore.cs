@@ -1,7 +1,8 @@
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Model;
 using Coffre.Repository;
 using Coffre.Restore;
+using Coffre.Application;
 
 namespace Coffre.Jobs;
 

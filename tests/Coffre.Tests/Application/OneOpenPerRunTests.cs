@@ -1,7 +1,7 @@
 using Coffre.Archiver;
 using Coffre.Configuration;
 using Coffre.Jobs;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Storage;
 using Coffre.Storage.Local;
 using Coffre.Tests.Repository;
