@@ -53,4 +53,18 @@ internal static class RepositoryOpener
         if (loadIndex) await repo.LoadIndexAsync(ct).ConfigureAwait(false);
         return repo;
     }
+
+    /// <summary>
+    /// Opens the repository for reading only (<c>snapshots</c>, <c>ls</c>, <c>cat</c>): the object handed back has
+    /// no method that writes, so these commands cannot change the repository.
+    /// </summary>
+    public static async Task<Repository.RepositoryReader> OpenReaderAsync(ParseResult pr, CancellationToken ct, bool loadIndex = true)
+    {
+        var backend = Backend(pr);
+        if (!await backend.ExistsAsync(ct).ConfigureAwait(false))
+            throw new CoffreException($"no repository at {backend.Location}: check the path, or create one with 'coffre init'", ExitCodes.NoRepository);
+        var repo = await Repository.RepositoryReader.OpenAsync(backend, Password(pr, confirm: false), ct).ConfigureAwait(false);
+        if (loadIndex) await repo.LoadIndexAsync(ct).ConfigureAwait(false);
+        return repo;
+    }
 }

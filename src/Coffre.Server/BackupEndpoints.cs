@@ -1,10 +1,11 @@
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Coffre.Application;
 
 namespace Coffre.Server;
 

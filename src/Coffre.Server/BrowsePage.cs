@@ -3,6 +3,7 @@ using System.Text;
 using Coffre.Jobs;
 using Coffre.Model;
 using static Coffre.Server.Html;
+using Coffre.Application;
 
 namespace Coffre.Server;
 

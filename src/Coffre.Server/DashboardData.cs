@@ -1,6 +1,7 @@
 using Coffre.Jobs;
 using Coffre.Journal;
 using Coffre.Metrics;
+using Coffre.Application;
 
 namespace Coffre.Server;
 
@@ -53,7 +54,7 @@ internal sealed record DashboardData
     private static async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(ServerSetup setup, List<RunRecord> history, Dictionary<string, string> marks, CancellationToken ct)
     {
         var manager = new BackupManager(setup.Config, setup.Clock, setup.Environment);
-        var repo = await manager.OpenRepositoryAsync(null, ct);
+        var repo = await manager.OpenReaderAsync(null, ct);
         var damaged = repo.Damage.DamagedSnapshots.ToDictionary(d => d.Snapshot, StringComparer.Ordinal);
         var drills = history.Where(r => r.Operation == RunHistorySummary.DrillOperation && r.Result != RunResults.Interrupted && r.SnapshotId is not null)
             .GroupBy(r => r.SnapshotId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);

@@ -1,5 +1,5 @@
 using Coffre.Jobs;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Jobs.Service;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;

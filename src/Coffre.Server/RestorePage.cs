@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Coffre.Configuration;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using static Coffre.Server.Html;
 
 namespace Coffre.Server;

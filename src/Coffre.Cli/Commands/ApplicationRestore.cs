@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 
 namespace Coffre.Cli.Commands;
 
@@ -67,10 +67,10 @@ internal static class ApplicationRestore
     {
         var path = Path.GetFullPath(o.Snapshot);
         if (!File.Exists(path)) throw new CoffreException($"no archive at {path}: check the path (absolute, or relative to the current folder)");
-        if (await Jobs.Archives.ArchiveSidecar.VerifyAsync(path, ct) is null)
-            Console.Error.WriteLine($"coffre: warning: no {Path.GetFileName(Jobs.Archives.ArchiveSidecar.PathFor(path))} beside the archive: its SHA-256 cannot be checked");
+        if (await Coffre.Archives.ArchiveSidecar.VerifyAsync(path, ct) is null)
+            Console.Error.WriteLine($"coffre: warning: no {Path.GetFileName(Coffre.Archives.ArchiveSidecar.PathFor(path))} beside the archive: its SHA-256 cannot be checked");
         var repo = await manager.OpenRepositoryAsync(o.Destination, ct);
-        var imported = await Jobs.Archives.ArchiveImporter.ImportAsync(repo, config, path, TimeProvider.System, null, null, ct);
+        var imported = await Coffre.Archives.ArchiveImporter.ImportAsync(repo, config, path, TimeProvider.System, null, null, ct);
         foreach (var w in imported.Warnings) Console.Error.WriteLine($"coffre: warning: {w}");
         if (!quiet)
             Console.WriteLine($"archive {Path.GetFileName(path)} (SHA-256 {(imported.SidecarVerified ? "verified" : "not recorded")}) imported as backup {imported.Backup.SnapshotId.ToShortString()}");

@@ -13,7 +13,7 @@ internal static class CatCommand
         var cmd = new Command("cat", "Print a repository object as JSON (for debugging)") { what, id };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
-            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
+            var repo = await RepositoryOpener.OpenReaderAsync(pr, ct, loadIndex: false);
             var type = pr.GetValue(what)!;
             if (type == "config")
             {

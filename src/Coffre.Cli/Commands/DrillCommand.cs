@@ -4,7 +4,7 @@ using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Configuration;
 using Coffre.Jobs;
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 
 namespace Coffre.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Restore;
 
 namespace Coffre.Cli.Commands;
@@ -23,7 +23,7 @@ internal static class ExportCommand
             var repo = await RepositoryOpener.OpenAsync(pr, ct);
             repo.EnsureIndexComplete();
             var appTag = config?.Application is { } app ? "app:" + app : null;
-            var entry = await Jobs.Restore.SnapshotResolver.ResolveAsync(repo, appTag, pr.GetValue(snapshot)!, ct);
+            var entry = await Repository.SnapshotResolver.ResolveAsync(repo, appTag, pr.GetValue(snapshot)!, ct);
             RunContext.Current.Snapshot(entry.Id);
             var json = pr.GetValue(GlobalOptions.Json);
             var quiet = pr.GetValue(GlobalOptions.Quiet);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Coffre.Archiver;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 
 namespace Coffre.Cli.Commands;
 

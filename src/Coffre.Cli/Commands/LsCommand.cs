@@ -14,7 +14,7 @@ internal static class LsCommand
         var cmd = new Command("ls", "List the files in a snapshot") { snapshot, path };
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
-            var repo = await RepositoryOpener.OpenAsync(pr, ct);
+            var repo = await RepositoryOpener.OpenReaderAsync(pr, ct);
             repo.EnsureIndexComplete();
             var entry = await repo.FindSnapshotAsync(pr.GetValue(snapshot)!, ct);
             // "" means the whole snapshot; otherwise an absolute path inside it, without a trailing slash.

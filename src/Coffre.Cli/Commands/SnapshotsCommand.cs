@@ -10,7 +10,7 @@ internal static class SnapshotsCommand
         var cmd = new Command("snapshots", "List the snapshots (oldest first)");
         CommandRunner.SetAction(cmd, async (pr, ct) =>
         {
-            var repo = await RepositoryOpener.OpenAsync(pr, ct, loadIndex: false);
+            var repo = await RepositoryOpener.OpenReaderAsync(pr, ct, loadIndex: false);
             var damaged = new List<string>();
             var list = await repo.LoadSnapshotsAsync(ct, damaged);
             foreach (var d in damaged) Console.Error.WriteLine($"coffre: warning: {d}; run 'coffre check'");

@@ -13,6 +13,8 @@ public sealed record ComposeOptions
     public string? Hostname { get; init; }
     /// <summary>Which earlier snapshot is the parent (its unchanged media files are not read again); null = none.</summary>
     public Func<Snapshot, bool>? ParentFilter { get; init; }
+    /// <summary>The parent, when the caller has already found it (no second read of the snapshots); wins over <see cref="ParentFilter"/>.</summary>
+    public SnapshotEntry? Parent { get; init; }
     public int FileWorkers { get; init; } = 2;
     public int BlobWorkers { get; init; } = Math.Max(2, Environment.ProcessorCount);
 }
@@ -50,8 +52,8 @@ public sealed class SnapshotComposer : IAsyncDisposable
 
     public static async Task<SnapshotComposer> StartAsync(Repository.Repository repo, TimeProvider clock, ComposeOptions options, BackupProgress progress, CancellationToken ct)
     {
-        SnapshotEntry? parent = null;
-        if (options.ParentFilter is { } filter)
+        var parent = options.Parent;
+        if (parent is null && options.ParentFilter is { } filter)
             parent = (await repo.LoadSnapshotsAsync(ct).ConfigureAwait(false)).LastOrDefault(s => filter(s.Snapshot));
         var pipeline = new BackupPipeline(repo, progress, options.FileWorkers, options.BlobWorkers, ct);
         var parentRoot = parent is null ? null : await pipeline.TryLoadTreeAsync(parent.Snapshot.Tree).ConfigureAwait(false);

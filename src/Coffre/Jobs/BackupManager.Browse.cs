@@ -13,20 +13,20 @@ public sealed partial class BackupManager
     public async Task<SnapshotFolder> BrowseAsync(string snapshot, string path, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var repo = await OpenRepositoryAsync(null, ct).ConfigureAwait(false);
+        var repo = await OpenReaderAsync(null, ct).ConfigureAwait(false);
         var entry = await repo.FindSnapshotAsync(snapshot, ct).ConfigureAwait(false);
         return await BrowseAsync(repo, entry, path, ct).ConfigureAwait(false);
     }
 
     /// <summary>The walk of <see cref="BrowseAsync(string, string, CancellationToken)"/> in an open repository: a hostile
     /// tree throws <see cref="InvalidTreeException"/> naming the snapshot and the folder.</summary>
-    internal static async Task<SnapshotFolder> BrowseAsync(Repository.Repository repo, SnapshotEntry entry, string path, CancellationToken ct)
+    internal static async Task<SnapshotFolder> BrowseAsync(RepositoryReader repo, SnapshotEntry entry, string path, CancellationToken ct)
     {
         try { return await WalkToAsync(repo, entry, path, ct).ConfigureAwait(false); }
         catch (InvalidTreeException e) { throw e.InSnapshot(entry.Id); }
     }
 
-    private static async Task<SnapshotFolder> WalkToAsync(Repository.Repository repo, SnapshotEntry entry, string path, CancellationToken ct)
+    private static async Task<SnapshotFolder> WalkToAsync(RepositoryReader repo, SnapshotEntry entry, string path, CancellationToken ct)
     {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length > NodeName.MaxTreeDepth) throw TreeWalker.TooDeep(path);

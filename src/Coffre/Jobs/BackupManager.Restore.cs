@@ -1,8 +1,8 @@
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Model;
 using Coffre.Repository;
-using Coffre.Repository.Locking;
 using Coffre.Restore;
+using Coffre.Application;
 
 namespace Coffre.Jobs;
 
@@ -14,17 +14,23 @@ public sealed partial class BackupManager
     /// </summary>
     public async Task<(Repository.Repository Repository, RestorePlan Plan)> PlanRestoreAsync(RestoreRequest request, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var repo = await OpenRepositoryAsync(request.Destination, ct).ConfigureAwait(false);
         var plan = await new RestorePlanner(config, environment).PlanAsync(repo, AppTag, request, ct).ConfigureAwait(false);
         if (plan.IsEmpty) throw new CoffreException($"nothing to restore: backup {plan.Snapshot.Id.ToShortString()} holds nothing the selection names{(plan.Warnings.Count > 0 ? " (" + plan.Warnings[0] + ")" : "")}");
         return (repo, plan);
     }
 
-    /// <summary>Carries out a plan from <see cref="PlanRestoreAsync"/> (see <see cref="ApplicationRestorer"/>), under a shared repository lock.</summary>
+    /// <summary>
+    /// Carries out a plan from <see cref="PlanRestoreAsync"/> (see <see cref="ApplicationRestorer"/>) in one write
+    /// session on <paramref name="repo"/> (shared lock): the safety snapshot is saved in that session, so a restore
+    /// opens the repository, derives the key and takes the lock once.
+    /// </summary>
     public async Task<ApplicationRestoreResult> RestoreBackupAsync(Repository.Repository repo, RestorePlan plan, RestoreRequest request, Action<string>? step, CancellationToken ct)
     {
-        await using var repoLock = await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false);
-        return await new ApplicationRestorer(this, config, environment, clock).RunAsync(repo, plan, request, step, ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(repo);
+        await using var session = await repo.BeginWriteAsync(LockMode.Shared, clock, ct).ConfigureAwait(false);
+        return await new ApplicationRestorer(Backup(), config, environment, clock).RunAsync(session, plan, request, step, ct).ConfigureAwait(false);
     }
 
     /// <summary>Plans and carries out a restore in one call (no confirmation: for programs that decided already).</summary>
@@ -48,7 +54,7 @@ public sealed partial class BackupManager
     /// </summary>
     public async Task<BackupVerification> VerifyAsync(string snapshot, string? destination, CancellationToken ct)
     {
-        var repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
+        RepositoryReader repo = await OpenRepositoryAsync(destination, ct).ConfigureAwait(false);
         var entry = await SnapshotResolver.ResolveAsync(repo, AppTag, snapshot, ct).ConfigureAwait(false);
         var problems = new List<string>();
         ApplicationMetadata? meta = null;

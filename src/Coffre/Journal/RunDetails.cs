@@ -1,7 +1,7 @@
 using Coffre.Archiver;
 using Coffre.Configuration;
-using Coffre.Jobs.Drill;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Drill;
+using Coffre.Application.Restore;
 using Coffre.Model;
 using Coffre.Platform;
 

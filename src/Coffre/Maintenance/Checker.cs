@@ -15,7 +15,7 @@ namespace Coffre.Maintenance;
 /// that are lost. Damage proven here, and damage other commands proved on this machine (the damage ledger), is
 /// recorded so that the next backup stores that data again (docs/repair.md).
 /// </summary>
-public sealed class Checker(Repository.Repository repo)
+public sealed class Checker(Repository.RepositoryReader repo)
 {
     /// <summary>Paths listed per damaged snapshot (and per damaged pack); the count says how many more there are.</summary>
     public const int MaxPathsListed = 200;

@@ -18,7 +18,7 @@ internal static class PackVerifier
 {
     private const int SkipChunk = 64 * 1024;
 
-    public static async Task<PackDamage?> VerifyAsync(Repository.Repository repo, BlobId pack, IReadOnlyList<IndexBlob> indexBlobs, CancellationToken ct)
+    public static async Task<PackDamage?> VerifyAsync(Repository.RepositoryReader repo, BlobId pack, IReadOnlyList<IndexBlob> indexBlobs, CancellationToken ct)
     {
         var handle = new StorageHandle(FileType.Pack, pack.ToString());
         Stream stream;
@@ -86,7 +86,7 @@ internal static class PackVerifier
         {
             try
             {
-                var header = await PackHeader.ReadAsync(repo.Backend, pack, pos, repo.Key, ct).ConfigureAwait(false);
+                var header = await repo.ReadPackHeaderAsync(pack, pos, ct).ConfigureAwait(false);
                 if (!header.SequenceEqual(sorted)) problem = "has a header that does not match the index";
             }
             catch (InvalidDataException e) { problem = $"has an unreadable header: {e.Message}"; }

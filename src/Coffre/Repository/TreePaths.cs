@@ -7,7 +7,7 @@ namespace Coffre.Repository;
 public static class TreePaths
 {
     /// <summary>The node at <paramref name="path"/> under the root tree, or null when there is none. "" or "/" is the root itself.</summary>
-    public static async Task<Node?> FindAsync(Repository repo, BlobId root, string path, CancellationToken ct)
+    public static async Task<Node?> FindAsync(RepositoryReader repo, BlobId root, string path, CancellationToken ct)
     {
         var parts = Split(path);
         var node = new Node { Name = [], Type = NodeType.Dir, Subtree = root };

@@ -14,7 +14,7 @@ public static class TreeWalker
     /// <see cref="InvalidTreeException"/> naming its path. Memory stays linear in the depth: one listing per level
     /// and one path buffer, not one path string per level.
     /// </summary>
-    public static async IAsyncEnumerable<(string Path, Node Node)> WalkAsync(Repository repo, BlobId root, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<(string Path, Node Node)> WalkAsync(RepositoryReader repo, BlobId root, [EnumeratorCancellation] CancellationToken ct)
     {
         var path = new StringBuilder();
         var stack = new Stack<(List<Node> Nodes, int Next, int PathLength)>();

@@ -10,7 +10,7 @@ namespace Coffre.Restore;
 public sealed class NodeContentStream : Stream
 {
     private const int ReadAhead = 4;
-    private readonly Repository.Repository _repo;
+    private readonly Repository.RepositoryReader _repo;
     private readonly IReadOnlyList<BlobId> _blobs;
     private readonly Queue<Task<(byte[] Buffer, int Length)>> _pending = new();
     private readonly CancellationTokenSource _cts = new();
@@ -22,7 +22,7 @@ public sealed class NodeContentStream : Stream
     private int _offset;
     private long _position;
 
-    public NodeContentStream(Repository.Repository repo, Node node, string name)
+    public NodeContentStream(Repository.RepositoryReader repo, Node node, string name)
     {
         _repo = repo;
         _blobs = node.Content ?? [];

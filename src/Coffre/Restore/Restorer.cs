@@ -17,7 +17,7 @@ namespace Coffre.Restore;
 /// A file whose data is damaged or missing is skipped and named in <see cref="RestoreResult.Failures"/>; the rest
 /// is restored.
 /// </summary>
-public sealed class Restorer(Repository.Repository repo)
+public sealed class Restorer(Repository.RepositoryReader repo)
 {
     private const uint PrivateFolder = 0x1C0; // 0700 until the folder's own mode is applied at the end
     private const uint FifoType = 0x1000, CharType = 0x2000, BlockType = 0x6000; // S_IFIFO, S_IFCHR, S_IFBLK for mknod

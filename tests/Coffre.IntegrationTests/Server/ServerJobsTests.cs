@@ -7,6 +7,7 @@ using Coffre.IntegrationTests.Infrastructure;
 using Coffre.Jobs;
 using Coffre.Journal;
 using Coffre.Tests.Scheduling;
+using Coffre.Application;
 
 namespace Coffre.IntegrationTests.Server;
 

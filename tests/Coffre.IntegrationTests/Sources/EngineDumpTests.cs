@@ -1,7 +1,7 @@
 using Coffre.Configuration;
 using Coffre.IntegrationTests.Infrastructure;
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Sources;
 using static Coffre.IntegrationTests.Sources.TestServers;
 

@@ -5,6 +5,7 @@ using Coffre.Jobs;
 using Coffre.Model;
 using Coffre.Repository.Pack;
 using Coffre.Tests.Repository;
+using Coffre.Application;
 
 namespace Coffre.Tests.Fuzz;
 

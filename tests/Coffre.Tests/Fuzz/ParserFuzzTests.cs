@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Coffre.Configuration;
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Model.Json;
 using Coffre.Repository;
 using Coffre.Repository.Keys;
 using Coffre.Repository.Pack;
 using Xunit.Abstractions;
+using Coffre.Application;
 
 namespace Coffre.Tests.Fuzz;
 

@@ -1,5 +1,6 @@
 using Coffre.Jobs;
 using Coffre.Restore;
+using Coffre.Application;
 
 namespace Coffre.Tests.Jobs;
 

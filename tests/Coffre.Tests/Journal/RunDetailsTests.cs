@@ -1,5 +1,5 @@
 using Coffre.Configuration;
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 using Coffre.Journal;
 using Coffre.Model;
 

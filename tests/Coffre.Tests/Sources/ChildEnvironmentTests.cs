@@ -1,6 +1,6 @@
 using System.Text;
 using Coffre.Configuration;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Sources;
 using Coffre.Sources.MySql;
 using Coffre.Sources.PostgreSql;

@@ -1,6 +1,6 @@
 using Coffre.Configuration;
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Sources;
 
 namespace Coffre.Tests.Sources;

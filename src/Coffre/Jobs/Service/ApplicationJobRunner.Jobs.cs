@@ -1,6 +1,6 @@
 using Coffre.Archiver;
 using Coffre.Configuration;
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 using Coffre.Journal;
 using Coffre.Maintenance;
 using Coffre.Maintenance.Prune;

@@ -1,5 +1,5 @@
 using Coffre.Configuration;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Journal;
 
 namespace Coffre.Jobs.Service;

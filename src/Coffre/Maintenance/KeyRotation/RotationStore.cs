@@ -1,9 +1,10 @@
 using System.Text;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Model;
 using Coffre.Platform;
 using Coffre.Storage;
 using Coffre.Storage.Local;
+using Coffre.IO;
 
 namespace Coffre.Maintenance.KeyRotation;
 

@@ -1,5 +1,5 @@
 using Coffre.Configuration;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 
 namespace Coffre.Tests.Jobs.Archives;
 

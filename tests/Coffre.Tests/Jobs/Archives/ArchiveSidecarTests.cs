@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 
 namespace Coffre.Tests.Jobs.Archives;
 

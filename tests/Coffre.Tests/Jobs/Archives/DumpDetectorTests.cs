@@ -1,5 +1,5 @@
 using System.Text;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 
 namespace Coffre.Tests.Jobs.Archives;
 

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.Globalization;
 using System.Text;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 
 namespace Coffre.Tests.Jobs.Archives;
 

@@ -1,4 +1,4 @@
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Model;
 
 namespace Coffre.Tests.Jobs.Archives;

@@ -1,4 +1,4 @@
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 
 namespace Coffre.Tests.Jobs.Restore;
 

@@ -26,8 +26,8 @@ public class KeySearchTests
         var cheap = Key(1024, 8, 1, "bob", "laptop");
         var recovery = Key(1024, 8, 1, RecoveryCode.Username, RecoveryCode.Hostname);
         var listed = new[] { ("costly", costly), ("recovery", recovery), ("usual", usual), ("cheap", cheap) };
-        Assert.Equal(["cheap", "usual", "costly", "recovery"], Repo.InTryingOrder(listed, recoveryFirst: false).Select(k => k.Name));
-        Assert.Equal(["recovery", "cheap", "usual", "costly"], Repo.InTryingOrder(listed, recoveryFirst: true).Select(k => k.Name));
+        Assert.Equal(["cheap", "usual", "costly", "recovery"], Coffre.Repository.RepositoryKeys.InTryingOrder(listed, recoveryFirst: false).Select(k => k.Name));
+        Assert.Equal(["recovery", "cheap", "usual", "costly"], Coffre.Repository.RepositoryKeys.InTryingOrder(listed, recoveryFirst: true).Select(k => k.Name));
     }
 
     [Fact]
