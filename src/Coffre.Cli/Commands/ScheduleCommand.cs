@@ -37,8 +37,11 @@ internal static class ScheduleCommand
             var target = new ScheduleInstall(config.FilePath!, config.Application!, jobs, CoffreCommand(),
                 variables.Count > 0 ? Path.Combine(Path.GetDirectoryName(config.FilePath)!, "coffre.env") : null, pr.GetValue(user));
             var notes = pr.GetValue(print) ? Console.Error : Console.Out;
-            if (pr.GetValue(service) && !pr.GetValue(print)) MakeServiceFolders(config);
-            if (pr.GetValue(service)) InstallSystemd(target, [(SystemdServiceUnit.FileName(target), SystemdServiceUnit.Generate(target, SystemdServiceUnit.WritablePaths(config)))], pr.GetValue(print), pr.GetValue(GlobalOptions.Quiet));
+            if (pr.GetValue(service))
+            {
+                InstallSystemd(target, [(SystemdServiceUnit.FileName(target), SystemdServiceUnit.Generate(target, SystemdServiceUnit.WritablePaths(config)))], pr.GetValue(print), pr.GetValue(GlobalOptions.Quiet));
+                if (!pr.GetValue(print)) MakeServiceFolders(config);
+            }
             else if (pr.GetValue(systemd)) InstallSystemd(target, SystemdUnits.Generate(target), pr.GetValue(print), pr.GetValue(GlobalOptions.Quiet));
             else InstallCron(target, pr.GetValue(print), pr.GetValue(GlobalOptions.Quiet));
             if (target.EnvironmentFile is { } env && !pr.GetValue(GlobalOptions.Quiet))

@@ -74,7 +74,7 @@ public class SystemdServiceUnitTests
             Media = [new MediaSection { Path = "/srv/shop/media" }],
             Databases = [new DatabaseSection { Name = "db", Engine = "sqlite", Path = "/srv/shop/data/shop.db" }],
         };
-        var cache = Repository.Index.DamageLedger.CacheRoot();
+        var cache = global::Coffre.Repository.Index.DamageLedger.CacheRoot();
         Assert.Equal(["/srv/shop/backups", "/srv/shop/logs", .. cache is null ? Array.Empty<string>() : [cache]], SystemdServiceUnit.WritablePaths(config));
         config.Server.AllowRestore = true;
         Assert.Equal(["/srv/shop/backups", "/srv/shop/logs", .. cache is null ? Array.Empty<string>() : [cache], "/srv/shop/media", "/srv/shop/data"], SystemdServiceUnit.WritablePaths(config));
