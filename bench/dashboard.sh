@@ -61,7 +61,7 @@ cat >"$APP/coffre.json" <<JSON
   "media": [ { "path": "media" } ],
   "server": { "listen": "127.0.0.1:$PORT", "admin": { "user": "admin", "passwordHash": "$HASH" }, "metricsTokenEnv": "COFFRE_METRICS_TOKEN" } }
 JSON
-( cd "$APP" && "$COFFRE" -q init && "$COFFRE" -q backup )
+( cd "$APP" && "$COFFRE" init && "$COFFRE" -q backup ) >"$WORK/init.log" 2>&1 || { cat "$WORK/init.log" >&2; die "init or the first backup failed"; }
 t0=$(date +%s.%N)
 # fixture.cs against the engine just built (the revision measured), compiled in WORK, apart from any other build.
 SRC=$ROOT; [[ -n "$REV" ]] && SRC="$WORK/build"
