@@ -13,6 +13,7 @@
 #   --work DIR    where the application, repository and logs go (default: <repo>/.bench/dashboard, git-ignored)
 #   --out FILE    where the table goes besides stdout (default: bench/results/dashboard-latest.txt)
 #   --rev REV     build coffre from the committed revision REV instead of the working tree (the "before")
+#   --coffre PATH use that coffre executable as it is (already built; nothing is compiled but fixture.cs)
 #
 # Measured with curl's time_total, on 127.0.0.1, one request at a time: GET / (logged in) and GET /health
 # (with the metrics token: the findings too). Target (issue 12): the page under 50 ms. See bench/README.md.
@@ -23,7 +24,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 BENCH_NAME=dashboard.sh
 COMMAND="bench/dashboard.sh${*:+ $*}"
-BACKUPS=1000 LINES=100000 REQUESTS=50 WORK="" OUT="" REV="" SMALL=0 IDLE_WAIT=0
+BACKUPS=1000 LINES=100000 REQUESTS=50 WORK="" OUT="" REV="" SMALL=0 IDLE_WAIT=0 GIVEN=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --backups) BACKUPS="$2"; shift 2;;
@@ -32,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --work) WORK="$2"; shift 2;;
     --out) OUT="$2"; shift 2;;
     --rev) REV="$2"; shift 2;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    --coffre) GIVEN="$2"; shift 2;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "dashboard.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -42,7 +44,13 @@ source "$HERE/lib.sh"
 bench_check_work "$ROOT/.bench/dashboard"
 OUT=${OUT:-$HERE/results/dashboard-latest.txt}
 
-bench_build_coffre
+if [[ -n "$GIVEN" ]]; then
+  [[ -x "$GIVEN" ]] || die "--coffre $GIVEN is not an executable"
+  COFFRE=$(realpath "$GIVEN"); REV=""
+  CODE_DESC="$(git -C "$(dirname "$COFFRE")" rev-parse --short HEAD 2>/dev/null || echo '?') (the build at $COFFRE)"
+else
+  bench_build_coffre
+fi
 APP="$WORK/app"
 rm -rf "$APP"; mkdir -p "$APP/media/uploads" "$APP/data"
 export COFFRE_PASSWORD="bench-dashboard-password" COFFRE_METRICS_TOKEN="bench-metrics-token-0123456789"

@@ -51,7 +51,9 @@ public sealed class ReadSession(ServerSetup setup, TimeProvider clock) : IDispos
     public async Task<ApplicationMetadata?> MetadataAsync(SnapshotEntry snapshot, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var current = await CurrentAsync(ct).ConfigureAwait(false);
+        // A snapshot's metadata never changes: the session as it is serves, without listing the repository again
+        // (a page asks for each of its 1,000 backups right after SnapshotsAsync checked it).
+        var current = Volatile.Read(ref state) ?? await CurrentAsync(ct).ConfigureAwait(false);
         var read = current.Metadata.GetOrAdd(snapshot.Id.ToString(), _ => BackupManager.ReadMetadataAsync(current.Repository, snapshot.Snapshot.Tree, CancellationToken.None));
         return await read.WaitAsync(ct).ConfigureAwait(false);
     }
