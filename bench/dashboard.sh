@@ -14,6 +14,7 @@
 #   --out FILE    where the table goes besides stdout (default: bench/results/dashboard-latest.txt)
 #   --rev REV     build coffre from the committed revision REV instead of the working tree (the "before")
 #   --coffre PATH use that coffre executable as it is (already built; nothing is compiled but fixture.cs)
+#   --reuse       keep the application, repository and journal an earlier run left in --work (no fixture made)
 #
 # Measured with curl's time_total, on 127.0.0.1, one request at a time: GET / (logged in) and GET /health
 # (with the metrics token: the findings too). Target (issue 12): the page under 50 ms. See bench/README.md.
@@ -24,7 +25,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 BENCH_NAME=dashboard.sh
 COMMAND="bench/dashboard.sh${*:+ $*}"
-BACKUPS=1000 LINES=100000 REQUESTS=50 WORK="" OUT="" REV="" SMALL=0 IDLE_WAIT=0 GIVEN=""
+BACKUPS=1000 LINES=100000 REQUESTS=50 WORK="" OUT="" REV="" SMALL=0 IDLE_WAIT=0 GIVEN="" REUSE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --backups) BACKUPS="$2"; shift 2;;
@@ -34,7 +35,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2;;
     --rev) REV="$2"; shift 2;;
     --coffre) GIVEN="$2"; shift 2;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0;;
+    --reuse) REUSE=1; shift;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0;;
     *) echo "dashboard.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -52,9 +54,14 @@ else
   bench_build_coffre
 fi
 APP="$WORK/app"
-rm -rf "$APP"; mkdir -p "$APP/media/uploads" "$APP/data"
 export COFFRE_PASSWORD="bench-dashboard-password" COFFRE_METRICS_TOKEN="bench-metrics-token-0123456789"
 ADMIN_PASSWORD="bench admin password"
+if (( REUSE )); then
+  [[ -f "$APP/coffre.json" && -d "$APP/repo" ]] || die "--reuse: no earlier fixture in $WORK"
+  PORT=$(sed -n 's/.*"listen": "127.0.0.1:\([0-9]*\)".*/\1/p' "$APP/coffre.json")
+  BACKUPS=$(ls "$APP/repo/snapshots" | wc -l); LINES=$(wc -l <"$APP/logs/history.jsonl")
+else
+rm -rf "$APP"; mkdir -p "$APP/media/uploads" "$APP/data"
 
 log "fixture: an application, $BACKUPS backups, $LINES journal lines"
 head -c 2000000 /dev/urandom >"$APP/media/uploads/photo.jpg"
@@ -91,6 +98,7 @@ with open(path, "w") as out:
         r["start"] = t.isoformat(); r["end"] = (t + datetime.timedelta(seconds=3)).isoformat()
         out.write(json.dumps(r, separators=(",", ":")) + "\n")
 PY
+fi
 
 log "serving on 127.0.0.1:$PORT"
 ( cd "$APP" && exec "$COFFRE" serve ) >"$WORK/serve.log" 2>&1 &
