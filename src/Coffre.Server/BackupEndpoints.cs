@@ -42,7 +42,7 @@ internal static class BackupEndpoints
     /// The backup as the tar.gz of <c>coffre export</c>, streamed (nothing is written on the server). A failure after
     /// the first bytes aborts the connection, so the browser reports a failed download instead of saving a truncated archive.
     /// </summary>
-    private static async Task Export(HttpContext ctx, string id, ServerSetup setup, ILoggerFactory logs)
+    private static async Task Export(HttpContext ctx, string id, ServerSetup setup, ReadSession session, ILoggerFactory logs)
     {
         var log = logs.CreateLogger("Coffre.Server.Export");
         Repository.Repository repo;
@@ -50,7 +50,7 @@ internal static class BackupEndpoints
         try
         {
             if (!IsSnapshotId(id)) throw new CoffreException(NotAnId);
-            repo = await new BackupManager(setup.Config, setup.Clock, setup.Environment).OpenRepositoryAsync(null, ctx.RequestAborted);
+            repo = await session.RepositoryAsync(ctx.RequestAborted);
             entry = await repo.FindSnapshotAsync(id, ctx.RequestAborted);
         }
         catch (CoffreException e)

@@ -47,6 +47,7 @@ public static class CoffreServer
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
+        SystemdIntegration.AddTo(builder.Services);
         builder.Services.AddCoffre(setup);
 
         var app = builder.Build();

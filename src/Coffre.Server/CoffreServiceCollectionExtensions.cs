@@ -68,6 +68,7 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton(new MetricsToken(setup));
         services.AddSingleton(sp => new LoginJournal(setup, sp.GetService<ILogger<LoginJournal>>()));
         services.AddSingleton(new JournalReader(setup));
+        services.AddSingleton(new ReadSession(setup));
         services.AddSingleton<UntrustedProxy>();
         services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(new ForwardedClients(setup));
         services.AddSingleton<LoginAlerts>();

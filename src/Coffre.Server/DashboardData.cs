@@ -5,7 +5,7 @@ using Coffre.Application;
 
 namespace Coffre.Server;
 
-/// <summary>What the dashboard shows, gathered on each request from the engine: the repository, the journal and the schedule.</summary>
+/// <summary>What the dashboard shows, gathered on each request: the repository (through the service's <see cref="ReadSession"/>), the journal and the schedule.</summary>
 internal sealed record DashboardData
 {
     public IReadOnlyList<BackupInfo> Backups { get; init; } = [];
@@ -23,13 +23,14 @@ internal sealed record DashboardData
     /// <summary>What to do about a backup a check, a drill or its own metadata showed damaged (full snapshot ID → one line); none for a sound one.</summary>
     public IReadOnlyDictionary<string, string> BackupMarks { get; init; } = new Dictionary<string, string>();
 
-    public static async Task<DashboardData> GatherAsync(ServerSetup setup, JournalReader journal, LoginJournal logins, int signIns, CancellationToken ct)
+    public static async Task<DashboardData> GatherAsync(ServerSetup setup, ReadSession session, JournalReader journal, LoginJournal logins, int signIns, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(session);
         var history = journal.History().Where(r => r.Application == setup.Config.Application || r.Application is null).ToList();
         IReadOnlyList<BackupInfo> backups = [];
         var marks = new Dictionary<string, string>(StringComparer.Ordinal);
         string? problem = null;
-        try { backups = await ListBackupsAsync(setup, history, marks, ct); }
+        try { backups = await ListBackupsAsync(setup, session, history, marks, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             problem = LogLine.OneLine(e.Message);
@@ -51,19 +52,19 @@ internal sealed record DashboardData
     /// be read (a missing or damaged pack) is listed with that said, never in place of the list. Marks the backups the
     /// last check found damaged (the damage ledger) and those whose last drill failed.
     /// </summary>
-    private static async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(ServerSetup setup, List<RunRecord> history, Dictionary<string, string> marks, CancellationToken ct)
+    private static async Task<IReadOnlyList<BackupInfo>> ListBackupsAsync(ServerSetup setup, ReadSession session, List<RunRecord> history, Dictionary<string, string> marks, CancellationToken ct)
     {
         var manager = new BackupManager(setup.Config, setup.Clock, setup.Environment);
-        var repo = await manager.OpenReaderAsync(null, ct);
+        var repo = await session.RepositoryAsync(ct);
         var damaged = repo.Damage.DamagedSnapshots.ToDictionary(d => d.Snapshot, StringComparer.Ordinal);
         var drills = history.Where(r => r.Operation == RunHistorySummary.DrillOperation && r.Result != RunResults.Interrupted && r.SnapshotId is not null)
             .GroupBy(r => r.SnapshotId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var list = new List<BackupInfo>();
-        foreach (var s in (await repo.LoadSnapshotsAsync(ct)).Where(s => s.Snapshot.Tags?.Contains(manager.AppTag) == true))
+        foreach (var s in (await session.SnapshotsAsync(ct)).Where(s => s.Snapshot.Tags?.Contains(manager.AppTag) == true))
         {
             var id = s.Id.ToString();
             ApplicationMetadata? meta = null;
-            try { meta = await BackupManager.ReadMetadataAsync(repo, s.Snapshot.Tree, ct); }
+            try { meta = await session.MetadataAsync(s, ct); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 marks[id] = $"its metadata cannot be read ({LogLine.OneLine(FailureMessage.Describe(e, false).Message)}): run 'coffre check --read-data', then see docs/repair.md";

@@ -7,11 +7,11 @@ namespace Coffre.Server;
 
 /// <summary>
 /// The service's view of the engine's <see cref="HealthInspector"/>: the journal is read on each call (only what was
-/// appended), while what costs (opening the repository: a key derivation; running the database tools) is remembered
-/// for <see cref="RepositoryFor"/> and <see cref="ToolsFor"/>. Probes once at start, so a missing repository or a wrong
+/// appended), while what costs (the repository's locks and key, through the service's <see cref="ReadSession"/>;
+/// running the database tools) is remembered for <see cref="RepositoryFor"/> and <see cref="ToolsFor"/>. Probes once at start, so a missing repository or a wrong
 /// password shows in the log, the dashboard and /health at once, not at the next scheduled backup.
 /// </summary>
-public sealed class HealthMonitor(ServerSetup setup, JournalReader journal, ScheduleService schedule, UntrustedProxy proxy, ILogger<HealthMonitor> log) : BackgroundService
+public sealed class HealthMonitor(ServerSetup setup, JournalReader journal, ReadSession session, ScheduleService schedule, UntrustedProxy proxy, ILogger<HealthMonitor> log) : BackgroundService
 {
     public static readonly TimeSpan RepositoryFor = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan ToolsFor = TimeSpan.FromMinutes(10);
@@ -51,7 +51,7 @@ public sealed class HealthMonitor(ServerSetup setup, JournalReader journal, Sche
             now = setup.Clock.GetUtcNow();
             if (Fresh(now)) return (repository, tools!.Value.Findings);
             if (repository is null || now - repository.At >= RepositoryFor)
-                repository = await RepositoryProbe.ProbeAsync(setup.Config.Repository.LocationInForce, Password, setup.Clock, setup.Config.FilePath is { } f ? $" -c {f}" : "", ct, setup.Config.Repository.Credentials).ConfigureAwait(false);
+                repository = await RepositoryProbe.ProbeAsync(setup.Config.Repository.LocationInForce, Password, setup.Clock, setup.Config.FilePath is { } f ? $" -c {f}" : "", ct, setup.Config.Repository.Credentials, session.RepositoryAsync).ConfigureAwait(false);
             if (tools is null || now - tools.Value.At >= ToolsFor)
                 tools = (now, setup.ConfigProblems.Count == 0 ? await DatabaseToolProbe.ProbeAsync(setup.Config, setup.Environment, ct).ConfigureAwait(false) : []);
             return (repository, tools.Value.Findings);

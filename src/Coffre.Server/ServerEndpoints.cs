@@ -130,9 +130,9 @@ internal static class ServerEndpoints
     }
 
     private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes,
-        JournalReader journal, LoginJournal logins, HealthMonitor monitor)
+        JournalReader journal, LoginJournal logins, HealthMonitor monitor, ReadSession session)
     {
-        var data = await DashboardData.GatherAsync(setup, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
+        var data = await DashboardData.GatherAsync(setup, session, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
         var health = await monitor.ReportAsync(ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));

@@ -65,4 +65,28 @@ public sealed class JournalBoundsTests : IDisposable
         journal.Append(Run("check", 2));
         Assert.Equal(["backup", "check"], reader.Read().Select(r => r.Operation));
     }
+
+    [Fact]
+    public void The_history_reader_keeps_only_the_newest_runs_and_gives_the_same_list_until_one_is_appended()
+    {
+        var journal = new RunJournal(folder, TimeProvider.System);
+        for (var i = 0; i < 2_500; i++) journal.Append(Run("backup", i));
+        var reader = new RunHistoryReader(folder) { MaxRuns = 1_000 };
+        var first = reader.Read();
+        Assert.Equal(Enumerable.Range(1_500, 1_000).Select(i => DateTimeOffset.UnixEpoch.AddSeconds(i)), first.Select(r => r.Start));
+        Assert.Same(first, reader.Read()); // nothing appended: nothing read, nothing copied
+        Assert.Throws<NotSupportedException>(() => ((IList<RunRecord>)first).Add(Run("check", 0)));
+
+        journal.Append(Run("check", 9_999));
+        var second = reader.Read();
+        Assert.NotSame(first, second);
+        Assert.Equal(1_000, second.Count);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(1_501), second[0].Start);
+        Assert.Equal("check", second[^1].Operation);
+
+        // Truncated (an administrator emptied it): read again from the start.
+        File.WriteAllText(journal.HistoryPath, "");
+        journal.Append(Run("drill", 1));
+        Assert.Equal(["drill"], reader.Read().Select(r => r.Operation));
+    }
 }

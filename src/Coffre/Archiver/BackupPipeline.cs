@@ -87,7 +87,8 @@ internal sealed class BackupPipeline : IAsyncDisposable
         while (_encodeBuffers.TryTake(out _)) released++;
         // One blocking collection (a few ms: the live heap is small) returns their memory now, before the next part
         // fills the young generation; left to itself, the GC would not look at the large-object heap for a while.
-        if (released > 2) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // Only in the coffre command's own process (MemoryReturn): a host application's GC is its own.
+        if (released > 2) MemoryReturn.AfterLargeRelease();
     }
 
     /// <summary>Queues a file for reading; the task completes with its node once its content is chunked.</summary>

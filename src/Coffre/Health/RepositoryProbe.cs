@@ -17,8 +17,9 @@ public static class RepositoryProbe
     /// <param name="password">Reads the password (may throw a <see cref="CoffreException"/>: variable missing, file unreadable...).</param>
     /// <param name="suffix">What the fix commands need to reach this repository (<see cref="HealthInputs.CommandSuffix"/>).</param>
     /// <param name="credentials">coffre.json's <c>repository.credentials</c>, added to the process environment the backend is opened with.</param>
+    /// <param name="open">Opens the repository (default: with the password, a key derivation); a service passes its open read session.</param>
     public static async Task<RepositoryHealth> ProbeAsync(string location, Func<ReadOnlyMemory<byte>> password, TimeProvider clock, string suffix, CancellationToken ct,
-        IReadOnlyDictionary<string, Configuration.CredentialSource>? credentials = null)
+        IReadOnlyDictionary<string, Configuration.CredentialSource>? credentials = null, Func<CancellationToken, Task<Repository.Repository>>? open = null)
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(clock);
@@ -50,7 +51,7 @@ public static class RepositoryProbe
         }
 
         Repository.Repository repo;
-        try { repo = await Repository.Repository.OpenAsync(backend, secret, ct).ConfigureAwait(false); }
+        try { repo = open is null ? await Repository.Repository.OpenAsync(backend, secret, ct).ConfigureAwait(false) : await open(ct).ConfigureAwait(false); }
         catch (CoffreException e) when (e.ExitCode == ExitCodes.WrongPassword)
         {
             return Failed(HealthFinding.Failing("wrong-password", $"no key of the repository {location} opens with the password given (repository.password…, --password-file or COFFRE_PASSWORD)",

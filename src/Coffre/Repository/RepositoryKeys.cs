@@ -27,9 +27,9 @@ internal static class RepositoryKeys
         {
             var master = keyFile.TryUnlock(password.Span, ct);
             if (master is null && recoveryForm is not null && RecoveryCode.IsRecoveryKey(keyFile)) master = keyFile.TryUnlock(recoveryForm, ct);
-            // scrypt just used 32 MiB (128 * N * r bytes) that nothing needs any more: give it back now, so the
-            // work that follows reuses that memory instead of adding to the process's peak.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // scrypt just used 32 MiB (128 * N * r bytes) that nothing needs any more: the coffre command gives it
+            // back now, so the work that follows reuses that memory instead of adding to the process's peak.
+            MemoryReturn.AfterLargeRelease();
             if (master is null) continue;
             var sealedConfig = await backend.LoadAsync(StorageHandle.Config, ct).ConfigureAwait(false);
             byte[] plain;

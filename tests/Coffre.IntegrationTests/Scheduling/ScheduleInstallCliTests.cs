@@ -119,6 +119,38 @@ public sealed class ScheduleInstallCliTests : IDisposable
     }
 
     [Fact]
+    public void ServiceInstallWritesTheServeUnitInPlaceOfTheTimersAndATimerInstallTakesItBack()
+    {
+        var units = dir.Sub("xdg/systemd/user");
+        coffre.Environment["XDG_CACHE_HOME"] = dir.Sub("cache");
+        coffre.Ok("schedule", "install", "--systemd", "--user");
+        Assert.Equal(6, Directory.GetFiles(units).Length);
+
+        var r = coffre.Ok("schedule", "install", "--systemd", "--service", "--user");
+        Assert.Contains("systemctl --user daemon-reload && systemctl --user enable --now coffre-shop-serve.service", r.StdOut, StringComparison.Ordinal);
+        Assert.Equal(["coffre-shop-serve.service"], Directory.GetFiles(units).Select(Path.GetFileName));
+        var unit = File.ReadAllText(Path.Combine(units, "coffre-shop-serve.service"));
+        Assert.Contains("Type=notify\n", unit, StringComparison.Ordinal);
+        Assert.Contains($"ExecStart={Coffre} serve -c {config}\n", unit, StringComparison.Ordinal);
+        Assert.Contains($"EnvironmentFile={dir.Sub("coffre.env")}\n", unit, StringComparison.Ordinal);
+        Assert.Contains("NoNewPrivileges=yes\n", unit, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(dir.Sub("logs")), "the log folder is made before the service starts");
+        Assert.True(Directory.Exists(dir.Sub("cache/coffre")), "the cache folder is made before the service starts");
+
+        // A system unit, printed: the sandbox with the repository, the logs and the cache writable.
+        var printed = coffre.Ok("schedule", "install", "--systemd", "--service", "--print").StdOut;
+        Assert.Contains("# /etc/systemd/system/coffre-shop-serve.service\n", printed, StringComparison.Ordinal);
+        Assert.Contains("ProtectSystem=strict\n", printed, StringComparison.Ordinal);
+        Assert.Contains($"ReadWritePaths=-{dir.Sub("repo")} -{dir.Sub("logs")} -{dir.Sub("cache/coffre")}\n", printed, StringComparison.Ordinal);
+
+        coffre.Ok("schedule", "install", "--systemd", "--user");
+        Assert.DoesNotContain("coffre-shop-serve.service", Directory.GetFiles(units).Select(Path.GetFileName));
+        Assert.Equal(6, Directory.GetFiles(units).Length);
+
+        Assert.Contains("--service is for --systemd", coffre.Run("schedule", "install", "--cron", "--service").StdErr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadUsageAndBadSchedulesAreOneClearLine()
     {
         var r = coffre.Run("schedule", "install", "--print");
