@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Coffre.Application;
 using Coffre.Jobs;
 using Coffre.Repository;
 using Coffre.Storage;
