@@ -14,6 +14,11 @@ internal static class ApplicationBackup
     {
         var config = AppConfig.Load(pr);
         RunContext.Current.ForApplication(config, destination);
+        return await JobTurn.RunAsync(config, "backup", c => RunTurnAsync(pr, config, destination, c), ct);
+    }
+
+    private static async Task<int> RunTurnAsync(ParseResult pr, Configuration.CoffreConfig config, string? destination, CancellationToken ct)
+    {
         var manager = new BackupManager(config, TimeProvider.System) { CheckFreeSpace = !pr.GetValue<bool>(BackupCommand.NoSpaceCheck) };
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);

@@ -34,7 +34,12 @@ internal static class DrillCommand
                 Destination = pr.GetValue(dest),
             };
             RunContext.Current.ForApplication(config, request.Destination);
-            var result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
+            DrillResult result = null!;
+            await JobTurn.RunAsync(config, "drill", async c =>
+            {
+                result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, c);
+                return ExitCodes.Ok;
+            }, ct);
             RunContext.Current.Drill(result, request);
             if (json) Print(result);
             else if (!quiet)
