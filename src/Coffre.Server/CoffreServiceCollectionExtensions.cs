@@ -49,7 +49,7 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton<DashboardRoutes>();
         if (setup.RunJob is { } custom)
         {
-            services.AddSingleton(new JobQueue(custom, setup.Config, setup.Clock));
+            services.AddSingleton(new JobQueue(custom, setup.Config, setup.Clock, JobGate.Private())); // the host's jobs take the application's gate themselves
             services.AddSingleton(new LiveJob(null));
         }
         else

@@ -19,12 +19,13 @@ public delegate Task<int> JobRunner(JobKind kind, CancellationToken ct);
 /// </summary>
 /// <param name="config">The application: its gate, and the journal of a job cancelled before it started.</param>
 /// <param name="clock">When a job was queued and started; default: the system clock.</param>
-public sealed class JobQueue(JobRunner runner, CoffreConfig config, TimeProvider? clock = null)
+/// <param name="gate">Default: the application's (<see cref="JobGate.For(CoffreConfig)"/>); <see cref="JobGate.Private"/> when <paramref name="runner"/> runs what takes it (a <c>coffre</c> child).</param>
+public sealed class JobQueue(JobRunner runner, CoffreConfig config, TimeProvider? clock = null, JobGate? gate = null)
 {
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
     private readonly Lock sync = new();
     private readonly List<QueuedJob> jobs = [];
-    private readonly JobGate gate = JobGate.For(config);
+    private readonly JobGate gate = gate ?? JobGate.For(config);
 
     /// <summary>The job running now — its name, since when, and what a job run by name reports — or null.</summary>
     public RunningJob? Running

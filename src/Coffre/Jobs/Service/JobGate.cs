@@ -45,6 +45,13 @@ public sealed class JobGate
     public static JobGate For(string? folder) =>
         gates.GetOrAdd(folder is null ? "" : Path.GetFullPath(folder), f => new JobGate(f.Length == 0 ? null : f));
 
+    /// <summary>
+    /// A gate of its own, in this process only, for a host whose jobs take the application's gate themselves (a
+    /// service that runs <c>coffre backup -c FILE</c> as a child: the child waits at <c>job.lock</c>, so the host
+    /// must not hold it), to keep its own jobs one at a time without waiting for itself.
+    /// </summary>
+    public static JobGate Private() => new(null);
+
     /// <summary>The job whose turn this async flow runs in, or null.</summary>
     public static JobTicket? Current => current.Value;
 
