@@ -5,6 +5,7 @@ using Coffre.Cli.Output;
 using Coffre.Configuration;
 using Coffre.Jobs;
 using Coffre.Jobs.Drill;
+using Coffre.Jobs.Service;
 
 namespace Coffre.Cli.Commands;
 
@@ -37,10 +38,9 @@ internal static class DrillCommand
             DrillResult result = null!;
             await JobTurn.RunAsync(config, "drill", async c =>
             {
-                result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, c);
+                result = await ApplicationJobs.DrillAsync(manager, RunContext.Current, request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, c);
                 return ExitCodes.Ok;
             }, ct);
-            RunContext.Current.Drill(result, request);
             if (json) Print(result);
             else if (!quiet)
             {

@@ -168,4 +168,21 @@ public class JobControlTests
         }
         Assert.Equal(["init ok", "backup ok", "restore cancelled", "restore ok"], app.Logs.Summary);
     }
+
+    [Fact]
+    public async Task Progress_is_told_as_events_the_start_each_phase_then_the_end()
+    {
+        using var dir = new TestDirectory("jobs-events");
+        var app = new RunnerApp(dir).Init();
+        using var runner = app.Runner();
+        var seen = new List<string>();
+        runner.Progress.Changed += (_, _) => { lock (seen) seen.Add(runner.Progress.Current is { } s ? s.Phase : $"ended {runner.Progress.Last!.Record.Result}"); };
+
+        var result = await runner.RunAsync(JobKind.Check, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("starting", seen[0]);
+        Assert.Contains("checking the repository", seen);
+        Assert.Equal("ended ok", seen[^1]);
+    }
 }
