@@ -138,7 +138,7 @@ public class JobControlTests
         var environment = new Dictionary<string, string?> { ["COFFRE_PASSWORD"] = TestPasswords.Default };
 
         // Cancelled while it takes the safety snapshot: it stops there and nothing was overwritten.
-        var before = SqliteApp.Fingerprint(app.App.Database);
+        var before = Coffre.IntegrationTests.Jobs.Restore.SqliteApp.Fingerprint(app.App.Database);
         using (var ticket = new JobTicket("restore"))
         {
             var job = new ApplicationRestoreJob(config, environment: environment)
@@ -150,7 +150,7 @@ public class JobControlTests
             Assert.StartsWith("cancelled by alice: ", stopped.Record.Error, StringComparison.Ordinal);
             Assert.Contains("nothing was overwritten", stopped.Record.Error, StringComparison.Ordinal);
         }
-        Assert.Equal(before, SqliteApp.Fingerprint(app.App.Database));
+        Assert.Equal(before, Coffre.IntegrationTests.Jobs.Restore.SqliteApp.Fingerprint(app.App.Database));
 
         // Cancelled once it overwrites: refused, and the restore ends verified.
         using (var ticket = new JobTicket("restore"))
