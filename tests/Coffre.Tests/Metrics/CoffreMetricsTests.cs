@@ -76,7 +76,7 @@ public class CoffreMetricsTests
 
         Assert.Equal(0, v[$"coffre_repository_present{{repository={missing}}}"]);
         Assert.Equal(6, v.Count(kv => kv.Key.StartsWith("coffre_backups_total{application=shop,", StringComparison.Ordinal) && kv.Value == 0));
-        Assert.Equal(6, v.Count);
+        Assert.Equal(7, v.Count);
         Assert.False(Directory.Exists(missing));
     }
 
