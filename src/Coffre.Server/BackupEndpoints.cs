@@ -9,7 +9,7 @@ using Coffre.Application;
 
 namespace Coffre.Server;
 
-/// <summary>A backup's own pages: its files folder by folder, and its download as the export archive.</summary>
+/// <summary>A backup's own pages: its files folder by folder, and its download as the export archive; and the cancel of a job.</summary>
 internal static class BackupEndpoints
 {
     public static void Map(IEndpointRouteBuilder group)
@@ -17,6 +17,29 @@ internal static class BackupEndpoints
         // No regex route constraint: CreateSlimBuilder leaves them out. The handlers check the ID (IsSnapshotId).
         group.MapGet("/backups/{id}", Browse);
         group.MapGet("/backups/{id}/export", Export);
+        group.MapPost("/jobs/{id}/cancel", CancelJob);
+    }
+
+    /// <summary>
+    /// Cancels a queued or running job (the dashboard's Cancel button, antiforgery token required). A queued job leaves
+    /// the line, a running one stops; both are journaled <c>cancelled</c>. A restore past its point of no return, or a
+    /// job that already ended, is not cancelled: 409 with why.
+    /// </summary>
+    private static async Task<IResult> CancelJob(HttpContext ctx, string id, JobQueue queue, IAntiforgery antiforgery, DashboardRoutes routes, ILoggerFactory logs)
+    {
+        if (await ServerEndpoints.Refused(ctx, antiforgery) is { } bad) return bad;
+        var user = ctx.User.Identity?.Name ?? "someone";
+        var job = id.Length <= 32 ? queue.Find(id) : null;
+        var refusal = job is null ? "no such job is queued or running (it may have ended)" : job.Ticket.Cancel($"{user} from the dashboard");
+        var log = logs.CreateLogger("Coffre.Server.Actions");
+        if (refusal is null)
+        {
+            log.LogInformation("{Job} cancelled from the dashboard by {User}", job!.Name, user);
+            return Results.Redirect(routes.Url(ctx, $"/?cancelled={job.Name}"));
+        }
+        log.LogInformation("cancel of job {Job} refused: {Why}", job?.Name ?? "(none)", refusal);
+        return Results.Content(Html.Page("not cancelled", $"<p><a href=\"{Html.E(routes.Url(ctx, "/"))}\">← Dashboard</a></p><p class=\"bad\">Not cancelled: {Html.E(refusal)}</p>"),
+            "text/html; charset=utf-8", statusCode: job is null ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
     }
 
     /// <summary>One folder of a backup, <c>?path=/media/uploads</c>.</summary>

@@ -49,7 +49,7 @@ public static class CoffreServiceCollectionExtensions
         services.AddSingleton<DashboardRoutes>();
         if (setup.RunJob is { } custom)
         {
-            services.AddSingleton(new JobQueue(custom, setup.Clock));
+            services.AddSingleton(new JobQueue(custom, setup.Config, setup.Clock, JobGate.Private())); // the host's jobs take the application's gate themselves
             services.AddSingleton(new LiveJob(null));
         }
         else
@@ -60,7 +60,7 @@ public static class CoffreServiceCollectionExtensions
                 var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs");
                 return new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment) { Output = line => log.LogInformation("{Step}", line) };
             });
-            services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode, setup.Clock));
+            services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode, setup.Config, setup.Clock));
             services.AddSingleton(sp => new LiveJob(sp.GetRequiredService<ApplicationJobRunner>().Progress));
         }
         services.AddSingleton(new AdminAccount(setup.Config.Server.Admin));

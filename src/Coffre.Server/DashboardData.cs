@@ -57,7 +57,7 @@ internal sealed record DashboardData
         var manager = new BackupManager(setup.Config, setup.Clock, setup.Environment);
         var repo = await session.RepositoryAsync(ct);
         var damaged = repo.Damage.DamagedSnapshots.ToDictionary(d => d.Snapshot, StringComparer.Ordinal);
-        var drills = history.Where(r => r.Operation == RunHistorySummary.DrillOperation && r.Result != RunResults.Interrupted && r.SnapshotId is not null)
+        var drills = history.Where(r => r.Operation == RunHistorySummary.DrillOperation && !RunResults.Stopped(r.Result) && r.SnapshotId is not null)
             .GroupBy(r => r.SnapshotId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var list = new List<BackupInfo>();
         foreach (var s in (await session.SnapshotsAsync(ct)).Where(s => s.Snapshot.Tags?.Contains(manager.AppTag) == true))
@@ -83,14 +83,14 @@ internal sealed record DashboardData
 
     public RunRecord? LastSuccess => BackupRuns.LastOrDefault(r => r.Result == RunResults.Ok);
 
-    public RunRecord? LastDrill => History.LastOrDefault(r => r.Operation == RunHistorySummary.DrillOperation && r.Result != RunResults.Interrupted);
+    public RunRecord? LastDrill => History.LastOrDefault(r => r.Operation == RunHistorySummary.DrillOperation && !RunResults.Stopped(r.Result));
 
     /// <summary>Share of the recorded backups that ended ok (interrupted runs left out), or null without any.</summary>
     public double? SuccessRate
     {
         get
         {
-            var runs = BackupRuns.Where(r => r.Result != RunResults.Interrupted).ToList();
+            var runs = BackupRuns.Where(r => !RunResults.Stopped(r.Result)).ToList();
             return runs.Count == 0 ? null : 100.0 * runs.Count(r => r.Result == RunResults.Ok) / runs.Count;
         }
     }

@@ -14,7 +14,7 @@ internal static class DashboardPage
     private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        (string Line, string LastEnded) running, PageContext page, Coffre.Health.HealthReport health, string? notice)
+        (string Line, string LastEnded, string CancelForms) running, PageContext page, Coffre.Health.HealthReport health, string? notice)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
@@ -25,10 +25,11 @@ internal static class DashboardPage
             {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
             <h2>Status</h2><dl>
             <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
-            <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>
+            <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => !RunResults.Stopped(r.Result))} backups") : "no backup recorded")}</dd>
             <dt>Last drill</dt><dd>{Drill(data.LastDrill)}</dd>
             <dt>Repository</dt><dd>{E(setup.RepositoryPath)}: {Bytes(data.RepositorySize)}, {Bytes(data.FreeDisk)} free on its disk</dd>
             <dt>Running</dt><dd id="running" aria-live="polite" data-running="{(running.Line == "nothing" ? "no" : "yes")}" data-last="{E(running.LastEnded)}">{E(running.Line)}</dd>
+            {running.CancelForms}
             </dl>
             <p>{page.ActionButton("/actions/backup", "Back up now")}
             {page.ActionButton("/actions/drill", "Run a drill now")}

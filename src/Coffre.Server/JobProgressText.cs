@@ -13,31 +13,71 @@ internal static class JobProgressText
 {
     public static string Line(JobQueue queue, LiveJob live)
     {
-        var waiting = queue.Waiting > 0 ? $" ({queue.Waiting} more waiting)" : "";
-        if (live.Progress?.Current is { } status) return Describe(status) + waiting;
+        var queued = Queued(queue);
+        if (live.Progress?.Current is { } status) return Describe(status) + queued;
         return queue.Running switch
         {
-            { Phase: { } phase } job => Since(job.Name, job.Started, phase) + waiting, // a job run by name (a restore) says its step
-            { } job => job.Name + waiting,
+            { Phase: { } phase } job => Since(job.Name, job.Started, phase) + queued, // a job run by name (a restore) says its step
+            { } job => job.Name + queued,
+            // Queued with none running here: waiting for a job of another process (the CLI, cron).
+            null when queue.Jobs.Count > 0 => "nothing in this service" + queued,
             null => "nothing",
         };
+    }
+
+    /// <summary><c>; queued: drill since 10:12:30, check since 10:13:02</c>, or nothing.</summary>
+    private static string Queued(JobQueue queue)
+    {
+        var queued = queue.Jobs.Where(j => j.State == Jobs.Service.JobState.Queued).ToList();
+        return queued.Count == 0 ? "" : "; queued: " + string.Join(", ", queued.Select(j => $"{j.Name} since {Time(j.Queued)}"));
     }
 
     public static object Json(JobQueue queue, LiveJob live)
     {
         var status = live.Progress?.Current;
         var last = live.Progress?.Last;
+        var jobs = queue.Jobs;
         return new
         {
-            running = status is null ? queue.Running?.Name : JobKinds.Operation(status.Kind),
+            // A queued job counts: the page reloads when the line empties, not while a job waits for its turn.
+            running = status is null ? queue.Running?.Name ?? jobs.FirstOrDefault()?.Name : JobKinds.Operation(status.Kind),
             waiting = queue.Waiting,
             text = Line(queue, live),
             lastEnded = LastEnded(live),
             started = status?.Started ?? queue.Running?.Started,
             phase = status?.Phase ?? queue.Running?.Phase,
             backup = status?.Backup,
+            jobs = jobs.Select(j => new { id = j.Id, name = j.Name, state = State(j), queued = j.Queued, started = j.Started }),
             last = last is null ? null : new { operation = JobKinds.Operation(last.Kind), exitCode = last.ExitCode, error = last.Error, end = last.Record.End, snapshot = last.Record.SnapshotId },
         };
+    }
+
+    /// <summary><c>queued</c> until its turn comes, then <c>running</c>.</summary>
+    public static string State(QueuedJob job) => job.State == Jobs.Service.JobState.Queued ? "queued" : "running";
+
+    /// <summary>Where the dashboard goes once a job was asked for: <c>/?started=backup</c>, or <c>/?queued=backup</c> when it waits for its turn (or was already there).</summary>
+    public static string AfterStart(JobQueue queue, QueuedJob job, bool added) =>
+        added && job.State == Jobs.Service.JobState.Running || added && queue.Jobs.Count == 1 ? $"/?started={job.Name}"
+        : added ? $"/?queued={job.Name}" : $"/?already={job.Name}";
+
+    /// <summary>The banner after a job was queued, found already asked for, or cancelled; null for anything else.</summary>
+    public static string? Notice(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        static string? Job(string? name) => name is "backup" or "drill" or "check" or "prune" or "restore" ? name : null;
+        if (Job(query["queued"].ToString()) is { } queued) return $"The {queued} is queued: it starts when the job before it ends. Cancel it under Running.";
+        if (Job(query["already"].ToString()) is { } already) return $"A {already} is already queued or running: no second one was queued.";
+        if (Job(query["cancelled"].ToString()) is { } cancelled) return $"The {cancelled} was cancelled.";
+        return null;
+    }
+
+    /// <summary>A Cancel button per job queued or running (a form with the antiforgery token), in a <c>dd</c>; empty when none.</summary>
+    public static string CancelForms(JobQueue queue, Microsoft.AspNetCore.Antiforgery.AntiforgeryTokenSet tokens, string jobsUrl)
+    {
+        var jobs = queue.Jobs;
+        if (jobs.Count == 0) return "";
+        var forms = jobs.Select(j =>
+            $"""<form class="inline" method="post" action="{Html.E($"{jobsUrl}/{j.Id}/cancel")}"><input type="hidden" name="{Html.E(tokens.FormFieldName)}" value="{Html.E(tokens.RequestToken!)}"><button>Cancel the {State(j)} {Html.E(j.Name)}</button></form>""");
+        return $"<dd class=\"jobs\">{string.Join(" ", forms)}</dd>";
     }
 
     /// <summary>When the last job ended, as a token the page compares to notice a job that began and ended between two polls.</summary>
@@ -57,5 +97,7 @@ internal static class JobProgressText
     }
 
     private static string Since(string job, DateTimeOffset started, string phase) =>
-        $"{job} since {started.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)}: {phase}";
+        $"{job} since {Time(started)}: {phase}";
+
+    private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -53,9 +53,9 @@ internal static class RestoreEndpoints
         var request = new RestoreRequest { Snapshot = id, Parts = planned.Parts };
         var job = new ApplicationRestoreJob(setup.Config, setup.Clock, setup.Environment) { Output = line => log.LogInformation("{Step}", line) };
         log.LogInformation("restore of backup {Id} ({Parts}) started from the dashboard by {User}", id, planned.Parts, user);
-        background.Start(ApplicationRestoreJob.Operation, ct => queue.RunAsync(ApplicationRestoreJob.Operation,
-            async (phase, c) => (await job.RunAsync(request, phase, c).ConfigureAwait(false)).ExitCode, ct));
-        return Results.Redirect(routes.Url(ctx, "/?started=" + ApplicationRestoreJob.Operation));
+        var queued = queue.Add(ApplicationRestoreJob.Operation, async (phase, c) => (await job.RunAsync(request, phase, c).ConfigureAwait(false)).ExitCode);
+        background.Start(ApplicationRestoreJob.Operation, ct => queue.RunAsync(queued, ct));
+        return Results.Redirect(routes.Url(ctx, JobProgressText.AfterStart(queue, queued, added: true)));
     }
 
     /// <summary>What restoring backup <paramref name="id"/> (the parts <paramref name="only"/> names) would do now, or why it cannot be planned.</summary>

@@ -137,8 +137,8 @@ internal static class ServerEndpoints
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
         var started = ctx.Request.Query["started"].ToString();
-        var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), health, notice), "text/html; charset=utf-8");
+        var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : JobProgressText.Notice(ctx.Request.Query);
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live), JobProgressText.CancelForms(queue, tokens, routes.Url(ctx, "/jobs"))), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), health, notice), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
@@ -148,10 +148,11 @@ internal static class ServerEndpoints
         if (await Refused(ctx, services.GetRequiredService<IAntiforgery>()) is { } bad) return bad;
         var queue = services.GetRequiredService<JobQueue>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Server.Actions");
-        log.LogInformation("{Job} started from the dashboard by {User}", kind, ctx.User.Identity?.Name);
+        log.LogInformation("{Job} asked for from the dashboard by {User}", kind, ctx.User.Identity?.Name);
         // In the background, so the page answers at once; a stop of the service gives it StopGrace to end, like a scheduled job.
-        services.GetRequiredService<BackgroundJobs>().Start(JobKinds.Operation(kind), ct => queue.RunAsync(kind, ct));
-        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={JobKinds.Operation(kind)}"));
+        var (job, added) = queue.Enqueue(kind);
+        if (added) services.GetRequiredService<BackgroundJobs>().Start(job.Name, ct => queue.RunAsync(job, ct));
+        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, JobProgressText.AfterStart(queue, job, added)));
     }
 
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>

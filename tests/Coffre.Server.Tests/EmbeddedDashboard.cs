@@ -22,9 +22,12 @@ internal sealed partial class EmbeddedDashboard : WebApplicationFactory<Program>
 
     private static readonly Lazy<string> Hash = new(() => PasswordHash.Create(Password));
     private readonly Dictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
 
-    public EmbeddedDashboard(Dictionary<string, string?>? extra = null)
+    /// <param name="services">Changes to the application's services after Coffre's (e.g. a <see cref="JobQueue"/> of the test's).</param>
+    public EmbeddedDashboard(Dictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
+        this.services = services;
         Folder = Directory.CreateTempSubdirectory("coffre-embedded-").FullName;
         settings = new()
         {
@@ -48,6 +51,7 @@ internal sealed partial class EmbeddedDashboard : WebApplicationFactory<Program>
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton(Throttle);
+            services?.Invoke(s);
             s.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(new TestPeer())); // outermost: before the dashboard's forwarded headers
         });
     }

@@ -4,6 +4,7 @@ using Coffre.Archiver;
 using Coffre.Cli.Journal;
 using Coffre.Cli.Output;
 using Coffre.Jobs;
+using Coffre.Jobs.Service;
 
 namespace Coffre.Cli.Commands;
 
@@ -14,20 +15,22 @@ internal static class ApplicationBackup
     {
         var config = AppConfig.Load(pr);
         RunContext.Current.ForApplication(config, destination);
+        return await JobTurn.RunAsync(config, "backup", c => RunTurnAsync(pr, config, destination, c), ct);
+    }
+
+    private static async Task<int> RunTurnAsync(ParseResult pr, Configuration.CoffreConfig config, string? destination, CancellationToken ct)
+    {
         var manager = new BackupManager(config, TimeProvider.System) { CheckFreeSpace = !pr.GetValue<bool>(BackupCommand.NoSpaceCheck) };
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);
         var progress = new BackupProgress { Notice = m => Console.Error.WriteLine($"coffre: {m}") };
         var clock = Stopwatch.StartNew();
-        ApplicationBackupResult result;
+        BackupJobResult job;
         await using (new StatusLine(() => $"[{Units.Duration(clock.Elapsed)}] {progress.FilesDone} files {Units.Bytes(progress.BytesDone)}, {Units.Rate(progress.BytesDone, clock.Elapsed)}", enabled: !json && !quiet))
-            result = await manager.CreateBackupAsync(destination, progress, ct);
-        foreach (var e in result.Backup.Errors) Console.Error.WriteLine($"coffre: cannot read {e.Path}: {e.Message}");
-        RunContext.Current.Backup(result.Backup);
-        RunContext.Current.CopiesDone(result.Copies);
-        foreach (var c in result.Copies.Where(c => c.Failed))
-            Console.Error.WriteLine($"coffre: warning: copy to {c.Location} failed: {c.Error}; the backup is saved; run 'coffre copy' once it is reachable");
-        var rotation = await BackupRotation.RunAsync(pr, manager, destination, result, ct);
+            job = await ApplicationJobs.BackupAsync(manager, RunContext.Current, destination, pr.GetValue(BackupRotation.NoRotate) ? "--no-rotate" : null, progress,
+                warning => Console.Error.WriteLine($"coffre: {warning}"), _ => { }, ct);
+        var result = job.Backup;
+        var rotation = new BackupRotation(job.Rotation);
         var m = result.Metadata;
         if (json)
             JsonText.Print(new
@@ -56,6 +59,6 @@ internal static class ApplicationBackup
             foreach (var c in result.Copies.Where(c => !c.Failed))
                 Console.WriteLine($"copy {c.Location}: {(c.Result?.Copied.Count > 0 ? "copied" : "already there")} as {c.Snapshot?.ToShortString()}, {Units.Bytes(c.Result?.BytesStored ?? 0)} stored");
         }
-        return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
+        return job.ExitCode;
     }
 }

@@ -20,6 +20,11 @@ internal static class ApplicationRestore
     {
         var config = AppConfig.Load(pr);
         RunContext.Current.ForApplication(config, o.Destination);
+        return await JobTurn.RunAsync(config, "restore", c => RunTurnAsync(pr, config, o, c), ct);
+    }
+
+    private static async Task<int> RunTurnAsync(ParseResult pr, Configuration.CoffreConfig config, Options o, CancellationToken ct)
+    {
         var manager = new BackupManager(config, TimeProvider.System);
         var json = pr.GetValue(GlobalOptions.Json);
         var quiet = pr.GetValue(GlobalOptions.Quiet);

@@ -6,9 +6,9 @@ using Coffre.Maintenance.Retention;
 namespace Coffre.Cli.Commands;
 
 /// <summary>
-/// The rotation `coffre backup` runs after an application backup (unless --no-rotate): coffre.json's retention on
-/// that application's snapshots (<see cref="BackupManager.RotateAfterBackupAsync"/>). A failed rotation is a
-/// warning: the backup itself is saved.
+/// The rotation `coffre backup` runs after an application backup (unless --no-rotate), as the engine's
+/// <see cref="Jobs.Service.ApplicationJobs.BackupAsync"/> did it (coffre.json's retention on that application's
+/// snapshots; a failed rotation is a warning: the backup itself is saved), rendered.
 /// </summary>
 internal sealed class BackupRotation
 {
@@ -17,18 +17,11 @@ internal sealed class BackupRotation
     private readonly ForgetResult? _result;
     private readonly string? _skipped;
 
-    private BackupRotation(RotationOutcome outcome)
+    public BackupRotation(RotationOutcome outcome)
     {
+        ArgumentNullException.ThrowIfNull(outcome);
         _result = outcome.Result;
         _skipped = outcome.Skipped;
-    }
-
-    public static async Task<BackupRotation> RunAsync(ParseResult pr, BackupManager manager, string? destination, ApplicationBackupResult backup, CancellationToken ct)
-    {
-        if (pr.GetValue(NoRotate)) return new(RotationOutcome.Skip("--no-rotate"));
-        var outcome = await manager.RotateAfterBackupAsync(destination, backup, ct);
-        if (outcome.Warning is { } warning) Console.Error.WriteLine($"coffre: warning: {warning}");
-        return new(outcome);
     }
 
     /// <summary>For the backup's --json summary.</summary>

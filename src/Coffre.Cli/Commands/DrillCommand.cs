@@ -5,6 +5,7 @@ using Coffre.Cli.Output;
 using Coffre.Configuration;
 using Coffre.Jobs;
 using Coffre.Application.Drill;
+using Coffre.Jobs.Service;
 
 namespace Coffre.Cli.Commands;
 
@@ -34,8 +35,12 @@ internal static class DrillCommand
                 Destination = pr.GetValue(dest),
             };
             RunContext.Current.ForApplication(config, request.Destination);
-            var result = await manager.DrillAsync(request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, ct);
-            RunContext.Current.Drill(result, request);
+            DrillResult result = null!;
+            await JobTurn.RunAsync(config, "drill", async c =>
+            {
+                result = await ApplicationJobs.DrillAsync(manager, RunContext.Current, request, step => { if (!json && !quiet) Console.WriteLine($"  {step}"); }, c);
+                return ExitCodes.Ok;
+            }, ct);
             if (json) Print(result);
             else if (!quiet)
             {

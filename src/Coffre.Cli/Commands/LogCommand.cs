@@ -17,7 +17,7 @@ internal static class LogCommand
         CommandRunner.SetAction(cmd, (pr, ct) =>
         {
             if (pr.GetValue(last) < 0) throw new CoffreException($"--last {pr.GetValue(last)}: give a number of runs, 0 for all");
-            var (repository, logging) = RunRecorder.Locate(pr, null);
+            var (repository, logging) = RunLocation.Locate(pr, null);
             var folder = LogPaths.Resolve(logging?.Path, repository)
                 ?? throw new CoffreException("no log folder known: use -r/--repo PATH, set COFFRE_REPOSITORY, or run where coffre.json is", ExitCodes.NoRepository);
             var journal = new RunJournal(folder, TimeProvider.System);

@@ -84,7 +84,7 @@ public static class HistoryRules
     public static IReadOnlyList<HealthFinding> Restore(HealthInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var runs = inputs.History.Where(r => r.Operation == Jobs.Service.ApplicationRestoreJob.Operation && r.Result != RunResults.Interrupted && inputs.Concerns(r)).ToList();
+        var runs = inputs.History.Where(r => r.Operation == Jobs.Service.ApplicationRestoreJob.Operation && !RunResults.Stopped(r.Result) && inputs.Concerns(r)).ToList();
         if (Streak(runs, r => r.Result != RunResults.Ok) is { } failing)
             return [HealthFinding.Failing("restore-failed", Describe(failing, "restore"), "roll back with the safety snapshot the error names, or restore again (docs/restore.md)")];
         return [];
@@ -100,7 +100,7 @@ public static class HistoryRules
     }
 
     private static List<RunRecord> Ended(HealthInputs inputs, string operation) =>
-        [.. inputs.History.Where(r => r.Operation == operation && r.Result != RunResults.Interrupted && inputs.Concerns(r))];
+        [.. inputs.History.Where(r => r.Operation == operation && !RunResults.Stopped(r.Result) && inputs.Concerns(r))];
 
     private static DateTimeOffset? FirstBackup(HealthInputs inputs) => Ended(inputs, "backup").FirstOrDefault()?.Start;
 

@@ -51,6 +51,9 @@ public sealed class RunDetails
         CopyFailed = outcomes.Any(o => o.Failed);
     }
 
+    /// <summary>Who cancelled the run (<see cref="Jobs.Service.JobTicket.Cancel"/>); a run that then ends with exit 130 is journaled <see cref="RunResults.Cancelled"/>.</summary>
+    public string? CancelledBy { get; set; }
+
     /// <summary>Why a run that ended without an exception did not succeed (a check that found damage, an incomplete backup).</summary>
     public string? Problem { get; set; }
 
@@ -113,8 +116,8 @@ public sealed class RunDetails
         BytesAdded = BytesAdded,
         BytesProcessed = BytesProcessed,
         Files = Files,
-        Result = RunResults.FromExitCode(exitCode),
-        Error = ErrorOf(exitCode, error),
+        Result = Cancelled(exitCode) ? RunResults.Cancelled : RunResults.FromExitCode(exitCode),
+        Error = Cancelled(exitCode) ? CancelledError(error) : ErrorOf(exitCode, error),
         Checked = Checked is null ? null : LogLine.OneLine(Checked),
         Copies = Copies is null ? null : LogLine.OneLine(Copies),
         CopyFailed = CopyFailed,
@@ -135,6 +138,12 @@ public sealed class RunDetails
             Error = LogLine.OneLine(error),
             SnapshotId = null, BytesAdded = null, BytesProcessed = null, Files = null, Checked = null, Copies = null, CopyFailed = null,
         };
+
+    private bool Cancelled(int exitCode) => CancelledBy is not null && exitCode == ExitCodes.Interrupted;
+
+    private string CancelledError(string? error) => LogLine.OneLine(error is null or FailureMessage.Interrupted
+        ? $"cancelled by {CancelledBy}; nothing half-written was left in the repository"
+        : $"cancelled by {CancelledBy}: {error}");
 
     private string? ErrorOf(int exitCode, string? error)
     {

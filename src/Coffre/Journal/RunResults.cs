@@ -16,6 +16,12 @@ public static class RunResults
     /// <summary>Ctrl-C or SIGTERM (exit 130).</summary>
     public const string Interrupted = "interrupted";
 
+    /// <summary>Stopped by a person (the dashboard's Cancel), while queued or running (exit 130): neither a failure nor a run that counts.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>The run was stopped before its end (<see cref="Interrupted"/>, <see cref="Cancelled"/>): it says nothing about the data.</summary>
+    public static bool Stopped(string result) => result is Interrupted or Cancelled;
+
     public static string FromExitCode(int exitCode) => exitCode switch
     {
         ExitCodes.Ok => Ok,

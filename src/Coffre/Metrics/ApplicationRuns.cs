@@ -7,7 +7,7 @@ public sealed class ApplicationRuns(string application)
 {
     /// <summary>Every result a run can end with (<see cref="RunResults"/>): each is counted, zero included.</summary>
     public static readonly IReadOnlyList<string> Results =
-        [RunResults.Ok, RunResults.Incomplete, RunResults.Failed, RunResults.WrongPassword, RunResults.Interrupted];
+        [RunResults.Ok, RunResults.Incomplete, RunResults.Failed, RunResults.WrongPassword, RunResults.Interrupted, RunResults.Cancelled];
 
     private readonly Dictionary<string, long> backupsByResult = Results.ToDictionary(r => r, _ => 0L, StringComparer.Ordinal);
 

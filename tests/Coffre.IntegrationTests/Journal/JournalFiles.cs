@@ -23,7 +23,7 @@ internal sealed partial class JournalFiles(string folder)
     public List<string> Summary => [.. LogLines.Select(l => string.Join(' ', l.Split(' ')[1..3]))];
 
     /// <summary>ISO 8601 with milliseconds and the UTC offset, then the operation and the result.</summary>
-    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d [a-z-]+ (ok|failed|incomplete|wrong-password|interrupted)( |$)")]
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d [a-z-]+ (ok|failed|incomplete|wrong-password|interrupted|cancelled)( |$)")]
     public static partial Regex LineStart();
 
     /// <summary>Every byte of every file in the folder, as text (to look for what must never be there).</summary>

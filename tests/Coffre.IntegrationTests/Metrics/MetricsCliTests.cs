@@ -61,7 +61,8 @@ public class MetricsCliTests
         Assert.Equal(1, m.Value("coffre_backups_total", shop, ("result", "wrong-password")));
         Assert.Equal(0, m.Value("coffre_backups_total", shop, ("result", "incomplete")));
         Assert.Equal(0, m.Value("coffre_backups_total", shop, ("result", "interrupted")));
-        Assert.Equal(5, m.Family("coffre_backups_total").Samples.Count);
+        Assert.Equal(0, m.Value("coffre_backups_total", shop, ("result", "cancelled")));
+        Assert.Equal(6, m.Family("coffre_backups_total").Samples.Count);
         Assert.Equal(1, m.Value("coffre_last_drill_success", shop));
         Assert.InRange(m.Value("coffre_last_drill_timestamp_seconds", shop), beforeDrill, afterDrill);
 

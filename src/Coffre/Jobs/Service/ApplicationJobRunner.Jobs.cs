@@ -27,19 +27,11 @@ public sealed partial class ApplicationJobRunner
     private async Task<int> BackupAsync(RunDetails run, CancellationToken ct)
     {
         run.ForApplication(Config);
-        var manager = Manager();
         var counters = new BackupProgress { Notice = m => Say(m) };
         Progress.Counting(counters);
-        var result = await manager.CreateBackupAsync(null, counters, ct).ConfigureAwait(false);
-        foreach (var e in result.Backup.Errors) Say($"cannot read {e.Path}: {e.Message}");
-        run.Backup(result.Backup);
-        run.CopiesDone(result.Copies);
-        foreach (var c in result.Copies.Where(c => c.Failed)) Say($"warning: copy to {c.Location} failed: {c.Error}; the backup is saved");
-        Phase("rotating old backups");
-        var rotation = await manager.RotateAfterBackupAsync(null, result, ct).ConfigureAwait(false);
-        if (rotation.Warning is { } warning) Say($"warning: {warning}");
-        else if (rotation.Result is { } r) Say($"rotation ({r.Policy}): removed {r.Removed.Count} backup(s), kept {r.KeepCount}");
-        return result.Backup.Complete ? ExitCodes.Ok : ExitCodes.IncompleteSource;
+        var result = await ApplicationJobs.BackupAsync(Manager(), run, null, null, counters, Say, Phase, ct).ConfigureAwait(false);
+        if (result.Rotation.Result is { } r) Say($"rotation ({r.Policy}): removed {r.Removed.Count} backup(s), kept {r.KeepCount}");
+        return result.ExitCode;
     }
 
     /// <summary><c>coffre drill [--full] -c FILE</c>: the latest backup restored into scratch places and compared.</summary>
@@ -47,8 +39,7 @@ public sealed partial class ApplicationJobRunner
     {
         var request = new DrillRequest { Full = full, SamplePercent = Config.Drill.SamplePercent ?? DrillSection.DefaultSamplePercent };
         run.ForApplication(Config, request.Destination);
-        var result = await Manager().DrillAsync(request, Phase, ct).ConfigureAwait(false);
-        run.Drill(result, request);
+        var result = await ApplicationJobs.DrillAsync(Manager(), run, request, Phase, ct).ConfigureAwait(false);
         return result.Failure is { } failure ? throw new CoffreException(failure) : ExitCodes.Ok;
     }
 

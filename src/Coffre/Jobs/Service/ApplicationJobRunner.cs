@@ -10,12 +10,13 @@ namespace Coffre.Jobs.Service;
 /// (<c>coffre serve</c>) and for an application that hosts Coffre itself. Each job ends like the command that does
 /// the same work with <c>-c FILE</c> (<c>coffre backup</c>, <c>coffre drill [--full]</c>, <c>coffre check</c>,
 /// <c>coffre prune</c>): the same exit code and one-line error, one journal record with the same fields, the same
-/// alerts raised and resolved. The password comes from the configuration's password source. One job at a time:
-/// a second <see cref="RunAsync"/> waits for the first. <see cref="Progress"/> says what the running job does.
+/// alerts raised and resolved (<see cref="JobRun"/>, as the CLI's). The password comes from the configuration's
+/// password source. One job at a time, through the application's <see cref="JobGate"/> (the CLI's verbs and other
+/// processes included): a second <see cref="RunAsync"/> waits for the first. <see cref="Progress"/> says what the
+/// running job does.
 /// </summary>
 public sealed partial class ApplicationJobRunner : IDisposable
 {
-    private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private readonly TimeProvider clock;
     private readonly IDictionary<string, string?>? environment;
     private string operation = "";
@@ -51,18 +52,24 @@ public sealed partial class ApplicationJobRunner : IDisposable
     /// </param>
     public async Task<JobResult> RunAsync(JobKind kind, CancellationToken ct)
     {
-        await oneAtATime.WaitAsync(ct).ConfigureAwait(false);
-        try { return await RunOneAsync(kind, ct).ConfigureAwait(false); }
-        finally { oneAtATime.Release(); }
+        var name = JobKinds.Operation(kind);
+        using var ticket = new JobTicket(name, clock) { Waiting = line => Output?.Invoke($"{name}: {line}") };
+        return await Gate.RunAsync(ticket, c => RunOneAsync(kind, c), ct).ConfigureAwait(false);
     }
+
+    /// <summary>The one-job-at-a-time rule this runner's jobs go through (shared with every other host of the application).</summary>
+    public JobGate Gate => JobGate.For(Config);
 
     private async Task<JobResult> RunOneAsync(JobKind kind, CancellationToken ct)
     {
         operation = JobKinds.Operation(kind);
         var run = RunDetails.Begin(operation, clock);
         Progress.Begin(kind, run.Start, "starting");
-        var (exitCode, record) = await new JournaledRun(Config, clock, environment, Say).RunAsync(run, c => WorkAsync(kind, run, c), ct).ConfigureAwait(false);
-        var result = new JobResult(kind, exitCode, record.Error, record);
+        var ending = await new JobRun(clock) { Config = Config, Environment = environment, Warn = w => Say($"warning: {w}") }
+            .RunAsync(run, null, c => WorkAsync(kind, run, c), ct).ConfigureAwait(false);
+        var record = ending.Record;
+        Say(record.Result + (record.SnapshotId is { } id ? $", snapshot {id[..8]}" : "") + $" (exit {ending.ExitCode})" + (record.Error is { } why ? $": {why}" : ""));
+        var result = new JobResult(kind, ending.ExitCode, record.Error, record);
         Progress.End(result);
         return result;
     }
@@ -76,5 +83,5 @@ public sealed partial class ApplicationJobRunner : IDisposable
 
     private void Say(string line) => Output?.Invoke($"{operation}: {LogLine.OneLine(line)}");
 
-    public void Dispose() => oneAtATime.Dispose();
+    public void Dispose() { } // kept for hosts that dispose it; the gate belongs to the process
 }

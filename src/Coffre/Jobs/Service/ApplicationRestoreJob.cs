@@ -36,19 +36,37 @@ public sealed class ApplicationRestoreJob
 
     /// <summary>Runs the restore to its end and journals it; never throws for its own failures (they are in the result).</summary>
     /// <param name="step">Told each step as it begins (<c>taking a safety snapshot of what will be overwritten</c>, <c>restoring media uploads into /srv/shop/media</c>...).</param>
-    /// <param name="ct">Cancelling interrupts the restore: exit 130, and once anything was overwritten the error names the safety snapshot.</param>
+    /// <param name="ct">
+    /// Cancelling interrupts the restore (exit 130) until it begins to overwrite: then it has passed its point of no
+    /// return (<see cref="JobTicket.PointOfNoReturn"/>), a person's <see cref="JobTicket.Cancel"/> is refused and the
+    /// restore runs to its end, verified (a half-restored application would be worse than either state, and its way
+    /// back is the safety snapshot, taken by then). A stop of the process still interrupts it: the error names the safety snapshot.
+    /// </param>
     public async Task<RestoreJobResult> RunAsync(RestoreRequest request, Action<string>? step, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var ticket = new JobTicket(Operation, clock) { Waiting = Say };
+        return await JobGate.For(config).RunAsync(ticket, c => RunTurnAsync(request, step, c), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Said by the step that begins to overwrite; the restore cannot be cancelled from then on.</summary>
+    public const string NoReturn = "the restore is overwriting the application's data: it cannot be cancelled now (a half-restored application would be worse); once it ends, its safety snapshot rolls it back";
+
+    private async Task<RestoreJobResult> RunTurnAsync(RestoreRequest request, Action<string>? step, CancellationToken ct)
+    {
         var run = RunDetails.Begin(Operation, clock);
         run.ForApplication(config, request.Destination);
+        var ticket = JobGate.Current;
         void Phase(string phase)
         {
+            // ApplicationRestorer's steps: "restoring database|media X into Y" come after the safety snapshot, and overwrite.
+            if (phase.StartsWith("restoring ", StringComparison.Ordinal) && ticket is not null && !ticket.PointOfNoReturn(NoReturn))
+                ct.ThrowIfCancellationRequested(); // cancelled just before: nothing was overwritten yet
             step?.Invoke(phase);
             Say(phase);
         }
         ApplicationRestoreResult? restored = null;
-        var (exitCode, record) = await new JournaledRun(config, clock, environment, Say).RunAsync(run, async c =>
+        var ending = await new JobRun(clock) { Config = config, Environment = environment, Warn = w => Say($"warning: {w}") }.RunAsync(run, null, async c =>
         {
             Phase("planning the restore");
             var manager = new BackupManager(config, clock, environment) { Step = Phase };
@@ -61,7 +79,9 @@ public sealed class ApplicationRestoreJob
             run.Restore(restored);
             return ExitCodes.Ok;
         }, ct).ConfigureAwait(false);
-        return new RestoreJobResult(exitCode, record.Error, record, restored);
+        var record = ending.Record;
+        Say(record.Result + (record.SnapshotId is { } id ? $", snapshot {id[..8]}" : "") + $" (exit {ending.ExitCode})" + (record.Error is { } why ? $": {why}" : ""));
+        return new RestoreJobResult(ending.ExitCode, record.Error, record, restored);
     }
 
     private void Say(string line) => Output?.Invoke($"{Operation}: {LogLine.OneLine(line)}");

@@ -22,14 +22,22 @@ public sealed class JobProgress
     /// <summary>How the last job ended (null before the first one ends).</summary>
     public JobResult? Last => last;
 
+    /// <summary>
+    /// Raised when a job begins, enters a new phase or ends (read <see cref="Current"/> and <see cref="Last"/>), on
+    /// the job's thread: a handler must be quick and never throw. The backup's counters move between events: poll them.
+    /// </summary>
+    public event EventHandler? Changed;
+
     internal void Begin(JobKind kind, DateTimeOffset started, string phase)
     {
         lock (writing) running = new Running(kind, started, phase, null);
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     internal void Phase(string phase)
     {
         lock (writing) if (running is { } r) running = r with { Phase = phase };
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     /// <summary>The backup's live counters, read at each <see cref="Current"/>.</summary>
@@ -41,6 +49,7 @@ public sealed class JobProgress
     internal void End(JobResult result)
     {
         lock (writing) (last, running) = (result, null);
+        Changed?.Invoke(this, EventArgs.Empty);
     }
 
     // Replaced whole, never changed in place: a reader sees one consistent state without a lock.
