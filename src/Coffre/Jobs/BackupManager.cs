@@ -112,6 +112,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
         }
 
+        var storedConfiguration = await Recovery.ConfigurationInBackup.AddAsync(composer, config, ct).ConfigureAwait(false);
         var status = composer.Errors.Count == 0 ? "complete" : "incomplete";
         var metadata = new ApplicationMetadata
         {
@@ -125,6 +126,7 @@ public sealed partial class BackupManager(CoffreConfig config, TimeProvider cloc
             CoffreVersion = ProgramInfo.Version,
             Status = status,
             Purpose = scope.Purpose,
+            Configuration = storedConfiguration,
         };
         Step?.Invoke("saving the snapshot");
         await composer.AddBytesAsync("metadata.json", metadata.ToJson(), ct).ConfigureAwait(false);
