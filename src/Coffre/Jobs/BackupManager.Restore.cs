@@ -15,7 +15,9 @@ public sealed partial class BackupManager
     public async Task<(Repository.Repository Repository, RestorePlan Plan)> PlanRestoreAsync(RestoreRequest request, CancellationToken ct)
     {
         var repo = await OpenRepositoryAsync(request.Destination, ct).ConfigureAwait(false);
+        var recreated = await Recovery.MissingDatabases.RecreateAsync(repo, config, AppTag, request, environment, ct).ConfigureAwait(false);
         var plan = await new RestorePlanner(config, environment).PlanAsync(repo, AppTag, request, ct).ConfigureAwait(false);
+        if (recreated.Count > 0) plan = plan with { Warnings = [.. recreated, .. plan.Warnings] };
         if (plan.IsEmpty) throw new CoffreException($"nothing to restore: backup {plan.Snapshot.Id.ToShortString()} holds nothing the selection names{(plan.Warnings.Count > 0 ? " (" + plan.Warnings[0] + ")" : "")}");
         return (repo, plan);
     }
