@@ -43,7 +43,7 @@ public static class PasswordSource
     public static byte[]? Resolve(DatabaseAdminSection admin, string databaseName, IDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        return Resolve(admin, $"database {databaseName}: admin", environment);
+        return Resolve((IPasswordSource)admin, $"database {databaseName}: admin", environment);
     }
 
     /// <summary>The SMTP password of the alerts' mail, or null when it names no source.</summary>
