@@ -17,7 +17,7 @@ public sealed partial class BackupManager
         var repo = await OpenRepositoryAsync(request.Destination, ct).ConfigureAwait(false);
         var recreated = await Recovery.MissingDatabases.RecreateAsync(repo, config, AppTag, request, environment, ct).ConfigureAwait(false);
         var plan = await new RestorePlanner(config, environment).PlanAsync(repo, AppTag, request, ct).ConfigureAwait(false);
-        if (recreated.Count > 0) plan = plan with { Warnings = [.. recreated, .. plan.Warnings] };
+        if (recreated.Lines.Count > 0) plan = plan with { Warnings = [.. recreated.Lines, .. plan.Warnings], Databases = [.. plan.Databases.Select(d => recreated.CreatedDatabases.Contains(d.Name) ? d with { DestinationExists = false } : d)] };
         if (plan.IsEmpty) throw new CoffreException($"nothing to restore: backup {plan.Snapshot.Id.ToShortString()} holds nothing the selection names{(plan.Warnings.Count > 0 ? " (" + plan.Warnings[0] + ")" : "")}");
         return (repo, plan);
     }

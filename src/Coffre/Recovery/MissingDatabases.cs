@@ -20,21 +20,26 @@ public static class MissingDatabases
     /// <summary>The saved roles or grants of one database are small; more than this is not Coffre's.</summary>
     private const int MaxSavedFile = 16 << 20;
 
-    /// <summary>One line per thing created (<c>database main: role app created ...</c>); empty when nothing was missing.</summary>
-    public static async Task<IReadOnlyList<string>> RecreateAsync(Repository.Repository repo, CoffreConfig config, string appTag, RestoreRequest request,
+    /// <summary>
+    /// One line per thing created (<c>database main: role app created ...</c>; empty when nothing was missing), and the
+    /// names of the databases created empty (nothing in them for a safety snapshot to keep).
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> Lines, IReadOnlySet<string> CreatedDatabases)> RecreateAsync(Repository.Repository repo, CoffreConfig config, string appTag, RestoreRequest request,
         IDictionary<string, string?>? environment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Target is not null || request.ToDatabase is not null || request.Parts == RestoreParts.Media) return [];
+        var done = new List<string>();
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        if (request.Target is not null || request.ToDatabase is not null) return (done, created);
+        if (request.Parts == RestoreParts.Media) return (done, created);
         var wanted = config.Databases.Where(d => request.Database is null || d.Name == request.Database).ToList();
-        if (wanted.Count == 0) return [];
+        if (wanted.Count == 0) return (done, created);
         var entry = await SnapshotResolver.ResolveAsync(repo, appTag, request.Snapshot, ct).ConfigureAwait(false);
         var folder = await TreePaths.FindAsync(repo, entry.Snapshot.Tree, "/database", ct).ConfigureAwait(false);
-        if (folder?.Subtree is not { } tree) return [];
+        if (folder?.Subtree is not { } tree) return (done, created);
         var files = await repo.LoadTreeAsync(tree, ct).ConfigureAwait(false);
 
-        var done = new List<string>();
         foreach (var db in wanted)
         {
             var engine = DatabaseEngines.Find(db.Engine);
@@ -50,10 +55,11 @@ public static class MissingDatabases
             DatabaseAdmin? admin = null;
             if (db.Admin is { User: { Length: > 0 } user } section)
                 admin = new DatabaseAdmin(user, PasswordSource.Resolve(section, db.Name!, environment) is { } pw ? Encoding.UTF8.GetString(pw) : null);
-            foreach (var line in await recreatable.RecreateMissingAsync(admin, saved, ct).ConfigureAwait(false))
-                done.Add($"database {db.Name}: {line}");
+            var result = await recreatable.RecreateMissingAsync(admin, saved, ct).ConfigureAwait(false);
+            done.AddRange(result.Lines.Select(line => $"database {db.Name}: {line}"));
+            if (result.DatabaseCreated) created.Add(db.Name!);
         }
-        return done;
+        return (done, created);
     }
 
     private static async Task<byte[]> ReadAsync(Repository.Repository repo, Node node, string path, CancellationToken ct)

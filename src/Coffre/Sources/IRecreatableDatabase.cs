@@ -9,11 +9,18 @@ namespace Coffre.Sources;
 public interface IRecreatableDatabase
 {
     /// <summary>
-    /// Creates what is missing; returns one line per thing created (empty: nothing was missing).
+    /// Creates what is missing; returns one line per thing created (empty: nothing was missing) and whether the
+    /// database itself was created (then it is empty: a restore has nothing in it to keep).
     /// <paramref name="saved"/> holds the extra files the backup stored beside the dump (name → bytes);
     /// <paramref name="admin"/> is needed only when the application's own user cannot reach the server.
     /// </summary>
-    Task<IReadOnlyList<string>> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct);
+    Task<Recreated> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct);
+}
+
+/// <summary>What <see cref="IRecreatableDatabase.RecreateMissingAsync"/> created.</summary>
+public sealed record Recreated(IReadOnlyList<string> Lines, bool DatabaseCreated)
+{
+    public static readonly Recreated Nothing = new([], false);
 }
 
 /// <summary>A server user that may create users, roles and databases. Never printed with its password.</summary>

@@ -39,7 +39,7 @@ public sealed partial class MySqlSource : IRecreatableDatabase
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    public async Task<IReadOnlyList<string>> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct)
+    public async Task<Recreated> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(saved);
         var client = Client();
@@ -47,7 +47,7 @@ public sealed partial class MySqlSource : IRecreatableDatabase
         {
             var probe = await ProcessRunner.RunAsync(client,
                 [.. Leading(options), .. Connection(), ClientTimeout, "--batch", "-e", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
-            if (probe.ExitCode == 0) return []; // the user logs in: the restore creates the database itself when missing
+            if (probe.ExitCode == 0) return Recreated.Nothing; // the user logs in: the restore creates the database itself when missing
             if (admin is null)
                 throw new SourceException($"{Explain(Path.GetFileName(client), probe.ExitCode, probe.Stderr, settings.Database).Message}. On a new server, name an administrator in "
                     + $"databases[].admin (user and password source of an account that may create users and grant, e.g. root) so that the restore creates user {settings.User} and database {settings.Database}");
@@ -75,7 +75,7 @@ public sealed partial class MySqlSource : IRecreatableDatabase
             done.Add($"database {settings.Database} created");
         }
         if (sql.Length > 0) await AdminAsync(client, admin, sql.ToString(), ct).ConfigureAwait(false);
-        return done;
+        return new Recreated(done, databases.Trim() == "0");
     }
 
     /// <summary>

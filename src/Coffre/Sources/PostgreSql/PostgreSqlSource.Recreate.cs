@@ -13,17 +13,17 @@ namespace Coffre.Sources.PostgreSql;
 /// </summary>
 public sealed partial class PostgreSqlSource : IRecreatableDatabase
 {
-    public async Task<IReadOnlyList<string>> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct)
+    public async Task<Recreated> RecreateMissingAsync(DatabaseAdmin? admin, IReadOnlyDictionary<string, byte[]> saved, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(saved);
         var psql = Tool("psql");
         var probe = await ProcessRunner.RunAsync(psql,
             ["-X", "-q", "-A", "-t", .. Connection(), "-d", ConnInfo(settings.Database), "-c", "SELECT 1"], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
-        if (probe.ExitCode == 0) return [];
+        if (probe.ExitCode == 0) return Recreated.Nothing;
         var databaseMissing = probe.Stderr.Contains($"database \"{settings.Database}\" does not exist", StringComparison.Ordinal);
         if (admin is null)
         {
-            if (databaseMissing) return []; // the user exists: the restore creates the database as that user (createdb)
+            if (databaseMissing) return Recreated.Nothing; // the user exists: the restore creates the database as that user (createdb)
             throw new SourceException($"{Explain("psql", probe.ExitCode, probe.Stderr).Message}. On a new server, name an administrator in databases[].admin "
                 + $"(user and password source of a role that may create roles and databases, e.g. postgres) so that the restore creates role {settings.User} and database {settings.Database}");
         }
@@ -58,14 +58,16 @@ public sealed partial class PostgreSqlSource : IRecreatableDatabase
         if (grants > 0) done.Add($"{grants} membership(s) among them granted again");
         if (sql.Length > 0) await AdminRunAsync(psql, admin, sql.ToString(), singleTransaction: true, ct).ConfigureAwait(false);
 
+        var databaseCreated = false;
         var databases = await AdminListAsync(psql, admin, $"SELECT datname FROM pg_catalog.pg_database WHERE datname = {PostgreSqlRoles.Literal(settings.Database)}", ct).ConfigureAwait(false);
         if (databases.Count == 0)
         {
             // Not in a transaction: CREATE DATABASE cannot run inside one.
             await AdminRunAsync(psql, admin, $"CREATE DATABASE {PostgreSqlRoles.Quote(settings.Database)} OWNER {PostgreSqlRoles.Quote(settings.User)} TEMPLATE template0;\n", singleTransaction: false, ct).ConfigureAwait(false);
             done.Add($"database {settings.Database} created, owned by {settings.User}");
+            databaseCreated = true;
         }
-        return done;
+        return new Recreated(done, databaseCreated);
     }
 
     private async Task<HashSet<string>> AdminListAsync(string psql, DatabaseAdmin admin, string query, CancellationToken ct)
