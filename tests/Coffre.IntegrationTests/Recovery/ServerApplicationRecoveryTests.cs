@@ -119,8 +119,8 @@ public class ServerApplicationRecoveryTests
             Assert.Equal(myRows, MyAs(name, myPassword, name, "SELECT COUNT(*) FROM produits").StdOut.Trim());
             Assert.Equal(files, RecoveryFiles.Hashes(Path.Combine(fresh, "files")));
             // The roles are back as the dump needs them, with no power they did not have and no login for the others.
-            Assert.Equal("t f", PsqlAs(name, pgPassword, name, $"SELECT has_table_privilege('{reader}', 'clients', 'SELECT')::text || ' ' || rolcanlogin::text FROM pg_roles WHERE rolname = '{reader}'").StdOut.Trim());
-            Assert.Equal("f f", PsqlAs(name, pgPassword, name, "SELECT rolsuper::text || ' ' || rolcreaterole::text FROM pg_roles WHERE rolname = current_user").StdOut.Trim());
+            Assert.Equal("true false", PsqlAs(name, pgPassword, name, $"SELECT has_table_privilege('{reader}', 'clients', 'SELECT')::text || ' ' || rolcanlogin::text FROM pg_roles WHERE rolname = '{reader}'").StdOut.Trim());
+            Assert.Equal("false false", PsqlAs(name, pgPassword, name, "SELECT rolsuper::text || ' ' || rolcreaterole::text FROM pg_roles WHERE rolname = current_user").StdOut.Trim());
             Assert.DoesNotContain("ON *.* TO", MyRoot($"SHOW GRANTS FOR '{name}'@'127.0.0.1'").StdOut.Replace($"GRANT USAGE ON *.* TO", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             // A second restore finds nothing missing.
