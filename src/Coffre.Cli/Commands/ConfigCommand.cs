@@ -34,6 +34,6 @@ internal static class ConfigCommand
                     + $"{config.Media.Count} media folder(s), repository {config.Repository.Path}");
             return Task.FromResult(errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Fatal);
         });
-        return new Command("config", "Work with the application configuration file (coffre.json)") { check };
+        return new Command("config", "Work with the application configuration file (coffre.json)") { check, ConfigRestore.Create() };
     }
 }

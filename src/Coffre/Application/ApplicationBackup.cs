@@ -88,6 +88,7 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
             media.Add(new MediaMetadata(name, m.Path!, files, bytes));
         }
 
+        var storedConfiguration = await Recovery.ConfigurationInBackup.AddAsync(composer, config, ct).ConfigureAwait(false);
         var metadata = new ApplicationMetadata
         {
             Time = started.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
@@ -100,6 +101,7 @@ public sealed class ApplicationBackup(CoffreConfig config, TimeProvider clock, I
             CoffreVersion = ProgramInfo.Version,
             Status = composer.Errors.Count == 0 ? "complete" : "incomplete",
             Purpose = scope.Purpose,
+            Configuration = storedConfiguration,
         };
         Step?.Invoke("saving the snapshot");
         await composer.AddBytesAsync(ApplicationLayout.MetadataFile, metadata.ToJson(), ct).ConfigureAwait(false);

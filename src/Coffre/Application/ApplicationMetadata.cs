@@ -27,6 +27,8 @@ public sealed record ApplicationMetadata
     /// <summary>The archive file an imported snapshot came from (old script's archives only); absent otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ImportedFrom { get; init; }
+    /// <summary>The configuration the backup carries (<c>config/coffre.json</c>, docs/recovery.md); absent in older backups.</summary>
+    public ConfigurationMetadata? Configuration { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -65,5 +67,8 @@ public sealed record ApplicationMetadata
 }
 
 public sealed record DatabaseMetadata(string Name, string Engine, string File, string ServerVersion, long Size, IReadOnlyDictionary<string, long> Tables);
+
+/// <summary>The stored configuration: its file in the snapshot, size, SHA-256, and the keys left out because they may hold a secret.</summary>
+public sealed record ConfigurationMetadata(string File, long Size, string Sha256, IReadOnlyList<string> LeftOut);
 
 public sealed record MediaMetadata(string Name, string Path, long Files, long Bytes);

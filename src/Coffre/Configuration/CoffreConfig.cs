@@ -120,6 +120,9 @@ public sealed class DatabaseSection : IPasswordSource, Sources.IDatabaseSettings
     /// </summary>
     public bool? AllowPrivilegedRestore { get; set; }
 
+    /// <summary>postgresql, mysql: who creates the user and the database when a restore finds them missing (docs/recovery.md).</summary>
+    public DatabaseAdminSection? Admin { get; set; }
+
     /// <inheritdoc/>
     public string? PasswordEnv { get; set; }
 

@@ -176,6 +176,7 @@ public static class ConfigLoader
             db.Path = ResolvePath(dir, Trimmed(db.Path), home);
             db.PasswordFile = ResolvePath(dir, Trimmed(db.PasswordFile), home);
             db.BinDirectory = ResolvePath(dir, Trimmed(db.BinDirectory), home);
+            if (db.Admin is { } admin) admin.PasswordFile = ResolvePath(dir, Trimmed(admin.PasswordFile), home);
             db.Name = Trimmed(db.Name);
             engine?.Complete(db);
             db.Name ??= Trimmed(db.Database);

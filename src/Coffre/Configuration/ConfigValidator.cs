@@ -102,6 +102,7 @@ public static partial class ConfigValidator
             engine.Validate(key, db, error);
             if (engine.TakesPassword) PasswordSourceErrors(key, db, required: false, error);
         }
+        DatabaseAdminSection.Validate(key, db, Sources.DatabaseEngines.Find(db.Engine), error, (k, s) => PasswordSourceErrors(k, s, required: false, error));
     }
 
     private static void Media(string key, MediaSection m, Dictionary<string, int> names, int index, Action<string, string> error)

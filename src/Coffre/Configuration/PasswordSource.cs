@@ -39,6 +39,13 @@ public static class PasswordSource
         return Resolve(db, $"database {db.Name}", environment);
     }
 
+    /// <summary>The password of a database's administrator (<c>databases[].admin</c>), or null when it names no source.</summary>
+    public static byte[]? Resolve(DatabaseAdminSection admin, string databaseName, IDictionary<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        return Resolve((IPasswordSource)admin, $"database {databaseName}: admin", environment);
+    }
+
     /// <summary>The SMTP password of the alerts' mail, or null when it names no source.</summary>
     public static byte[]? Resolve(EmailAlert email, IDictionary<string, string?>? environment = null)
     {

@@ -16,7 +16,9 @@ public sealed partial class BackupManager
     {
         ArgumentNullException.ThrowIfNull(request);
         var repo = await OpenRepositoryAsync(request.Destination, ct).ConfigureAwait(false);
+        var recreated = await Recovery.MissingDatabases.RecreateAsync(repo, config, AppTag, request, environment, ct).ConfigureAwait(false);
         var plan = await new RestorePlanner(config, environment).PlanAsync(repo, AppTag, request, ct).ConfigureAwait(false);
+        if (recreated.Lines.Count > 0) plan = plan with { Warnings = [.. recreated.Lines, .. plan.Warnings], Databases = [.. plan.Databases.Select(d => recreated.CreatedDatabases.Contains(d.Name) ? d with { DestinationExists = false } : d)] };
         if (plan.IsEmpty) throw new CoffreException($"nothing to restore: backup {plan.Snapshot.Id.ToShortString()} holds nothing the selection names{(plan.Warnings.Count > 0 ? " (" + plan.Warnings[0] + ")" : "")}");
         return (repo, plan);
     }

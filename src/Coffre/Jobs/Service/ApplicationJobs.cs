@@ -1,5 +1,5 @@
 using Coffre.Archiver;
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 using Coffre.Journal;
 
 namespace Coffre.Jobs.Service;

@@ -15,6 +15,9 @@ public sealed class MySqlEngine : ServerEngine
     public override string Extension => "sql";
     public override int DefaultServerPort => 3306;
 
+    /// <summary>The user's grants (<c>SHOW GRANTS</c>, passwords left out), <see cref="MySqlSource.GrantsFileName"/>.</summary>
+    public override IReadOnlyList<string> ExtraFileSuffixes => ["grants.sql"];
+
     public override string? RecogniseDump(ReadOnlySpan<byte> head)
     {
         if (head.Contains((byte)0)) return null;

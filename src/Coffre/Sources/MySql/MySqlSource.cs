@@ -74,6 +74,7 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
     public async Task<DumpStream> StartDumpAsync(CancellationToken ct)
     {
         var (dump, isMariaDb) = await DumpToolAsync(ct).ConfigureAwait(false);
+        var grants = await SaveGrantsAsync(ct).ConfigureAwait(false);
         var options = Options();
         try
         {
@@ -86,7 +87,8 @@ public sealed partial class MySqlSource(MySqlSettings settings) : IDatabaseSourc
                 settings.Database,
             ];
             var tool = ProcessRunner.Start(dump, args, Environment(), inherit: Inherited);
-            return new ProcessDumpStream(tool, (exit, stderr) => Explain(Path.GetFileName(dump), exit, stderr, settings.Database), cleanup: options);
+            return new ProcessDumpStream(tool, (exit, stderr) => Explain(Path.GetFileName(dump), exit, stderr, settings.Database),
+                new Dictionary<string, byte[]> { [GrantsFileName] = grants }, cleanup: options);
         }
         catch
         {

@@ -12,7 +12,7 @@ public sealed class PostgreSqlEngine : ServerEngine
     public override int DefaultServerPort => 5432;
     public override string? PlainSqlExtension => "sql";
 
-    /// <summary>The roles (<c>pg_dumpall --globals-only</c>), <see cref="PostgreSqlSource.RolesFileName"/>.</summary>
+    /// <summary>The roles (<c>pg_dumpall --roles-only --no-role-passwords</c>), <see cref="PostgreSqlSource.RolesFileName"/>.</summary>
     public override IReadOnlyList<string> ExtraFileSuffixes => ["roles.sql"];
 
     public override string? RecogniseDump(ReadOnlySpan<byte> head) => head.StartsWith("PGDMP"u8) ? Extension : null;

@@ -6,10 +6,10 @@ namespace Coffre.Sources.PostgreSql;
 /// <summary>
 /// A PostgreSQL database, dumped with <c>pg_dump -Fc -Z0</c> (custom format, uncompressed so that unchanged tables
 /// deduplicate from one day to the next) streamed from the tool's stdout, plus the cluster's roles
-/// (<c>pg_dumpall --globals-only</c>) as the extra <c>&lt;name&gt;.roles.sql</c>. Restored with <c>pg_restore</c>
+/// (<c>pg_dumpall --roles-only --no-role-passwords</c>) as the extra <c>&lt;name&gt;.roles.sql</c>. Restored with <c>pg_restore</c>
 /// reading stdin. The password reaches the tools only through <c>PGPASSWORD</c> in their environment.
 /// </summary>
-public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSource
+public sealed partial class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSource
 {
     /// <summary>Rows of every ordinary table (partitions included, partitioned parents not, so no row counts twice)
     /// outside the system schemas, counted exactly with one <c>count(*)</c> each through <c>query_to_xml</c>.</summary>
@@ -221,26 +221,19 @@ public sealed class PostgreSqlSource(PostgreSqlSettings settings) : IDatabaseSou
             throw new SourceException($"cannot create database \"{database}\": {Explain("createdb", created.ExitCode, created.Stderr).Message}");
     }
 
-    /// <summary>The roles, or an SQL comment saying why they are missing when the user may not read them.</summary>
+    /// <summary>
+    /// The cluster's roles without their passwords (<c>pg_dumpall --roles-only --no-role-passwords</c>: no password
+    /// hash ever goes into a backup, and any user can read what it needs, pg_roles), or an SQL comment saying why they
+    /// are missing. A restore on a new server creates the missing ones from it (docs/recovery.md).
+    /// </summary>
     private async Task<byte[]> DumpRolesAsync(string pgDumpAll, CancellationToken ct)
     {
-        string[] args = ["--globals-only", .. Connection(), "-l", settings.Database];
+        string[] args = ["--roles-only", "--no-role-passwords", .. Connection(), "-l", settings.Database];
         var result = await ProcessRunner.RunAsync(pgDumpAll, args, Environment(), ct, inherit: Inherited).ConfigureAwait(false);
         if (result.ExitCode == 0) return result.Stdout;
         if (!IsPermissionProblem(result.Stderr)) throw await ExplainDumpAllAsync(result, ct).ConfigureAwait(false);
-
-        // Role passwords live in pg_authid, which only a superuser reads; without them pg_dumpall uses pg_roles.
-        var withoutPasswords = await ProcessRunner.RunAsync(pgDumpAll, ["--no-role-passwords", .. args], Environment(), ct, inherit: Inherited).ConfigureAwait(false);
-        if (withoutPasswords.ExitCode == 0)
-        {
-            var note = Encoding.UTF8.GetBytes(
-                $"-- Coffre: role passwords are not included: user {settings.User} is not a superuser and cannot read pg_authid.\n");
-            return [.. note, .. withoutPasswords.Stdout];
-        }
-        if (!IsPermissionProblem(withoutPasswords.Stderr)) throw await ExplainDumpAllAsync(withoutPasswords, ct).ConfigureAwait(false);
-        var reason = OneLine(withoutPasswords.Stderr);
         return Encoding.UTF8.GetBytes(
-            $"-- Coffre: roles not dumped: user {settings.User} lacks the rights pg_dumpall --globals-only needs ({reason}).\n");
+            $"-- Coffre: roles not dumped: user {settings.User} lacks the rights pg_dumpall --roles-only needs ({OneLine(result.Stderr)}).\n");
     }
 
     /// <summary>

@@ -145,7 +145,7 @@ public class JobControlTests
             {
                 Output = line => { if (line.StartsWith("restore: taking a safety snapshot", StringComparison.Ordinal)) Assert.Null(ticket.Cancel("alice")); },
             };
-            var stopped = await JobGate.For(config).RunAsync(ticket, c => job.RunAsync(new Coffre.Jobs.Restore.RestoreRequest(), null, c), CancellationToken.None);
+            var stopped = await JobGate.For(config).RunAsync(ticket, c => job.RunAsync(new Coffre.Application.Restore.RestoreRequest(), null, c), CancellationToken.None);
             Assert.Equal((ExitCodes.Interrupted, RunResults.Cancelled), (stopped.ExitCode, stopped.Record.Result));
             Assert.StartsWith("cancelled by alice: ", stopped.Record.Error, StringComparison.Ordinal);
             Assert.Contains("nothing was overwritten", stopped.Record.Error, StringComparison.Ordinal);
@@ -160,7 +160,7 @@ public class JobControlTests
             {
                 Output = line => { if (line.StartsWith("restore: restoring database", StringComparison.Ordinal)) refusal = ticket.Cancel("alice"); },
             };
-            var result = await JobGate.For(config).RunAsync(ticket, c => job.RunAsync(new Coffre.Jobs.Restore.RestoreRequest(), null, c), CancellationToken.None);
+            var result = await JobGate.For(config).RunAsync(ticket, c => job.RunAsync(new Coffre.Application.Restore.RestoreRequest(), null, c), CancellationToken.None);
             Assert.Equal(ApplicationRestoreJob.NoReturn, refusal);
             Assert.True(result.Ok, result.Error);
             Assert.True(result.Restore!.Verified);
