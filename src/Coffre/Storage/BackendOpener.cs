@@ -31,7 +31,11 @@ public static class BackendOpener
         ["sftp"] = (text, env) => SftpBackend.Open(SftpLocation.Parse("sftp:" + text), env),
     };
 
-    /// <summary>Opens <paramref name="location"/> with the standard decorators (retry on transient errors, connection limit).</summary>
+    /// <summary>
+    /// Opens <paramref name="location"/> with the standard decorators (retry on transient errors, connection limit).
+    /// The caller disposes the backend when done: that closes its connections and, for the last user of an rclone or
+    /// sftp location, ends the child process.
+    /// </summary>
     /// <exception cref="CoffreException">the kind is not available in this build, or its location or credentials are wrong.</exception>
     public static IStorageBackend Open(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, StorageOptions? options = null)
     {
@@ -46,27 +50,12 @@ public static class BackendOpener
         return Decorate(SessionKinds.Contains(location.Kind) ? Shared(location, environment, opener) : opener(location.Text, environment), options ?? StorageOptions.Default);
     }
 
-    // Kinds whose backend holds a child process and its session (rclone serve restic, ssh): one per location and
-    // environment in a process, so a long-running service does not start a child each time it opens the repository.
+    // Kinds whose backend holds a child process and its session (rclone serve restic, ssh): shared per location and
+    // environment in a process (SharedSessions), the child ended when the last user disposes its backend.
     private static readonly HashSet<string> SessionKinds = new(StringComparer.Ordinal) { "rclone", "sftp" };
-    private static readonly Dictionary<string, IStorageBackend> Sessions = new(StringComparer.Ordinal);
 
-    private static IStorageBackend Shared(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, Opener opener)
-    {
-        var key = $"{location.Kind}:{location.Text}\n{Fingerprint(environment)}";
-        lock (Sessions)
-        {
-            if (Sessions.TryGetValue(key, out var known))
-            {
-                if (known is not IBreakable { IsBroken: true }) return known;
-                (known as IDisposable)?.Dispose();
-                Sessions.Remove(key);
-            }
-            var backend = opener(location.Text, environment);
-            Sessions[key] = backend;
-            return backend;
-        }
-    }
+    private static IStorageBackend Shared(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, Opener opener) =>
+        SharedSessions.Lease($"{location.Kind}:{location.Text}\n{Fingerprint(environment)}", () => opener(location.Text, environment));
 
     /// <summary>A digest of the environment (credentials and options differ: another session), never the values themselves.</summary>
     private static string Fingerprint(IReadOnlyDictionary<string, string?> environment)

@@ -408,4 +408,5 @@ internal sealed class CountingBackend(IStorageBackend inner) : IStorageBackend
     public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => Count(async () => { await inner.RemoveAsync(handle, ct); return 0; });
     public Task<int> RemoveLeftoversAsync(CancellationToken ct) => Count(() => inner.RemoveLeftoversAsync(ct));
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Count(() => inner.CapacityAsync(ct));
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -169,4 +169,5 @@ internal sealed class HeldUploadsBackend(IStorageBackend inner, int connections)
     public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => inner.RemoveAsync(handle, ct);
     public Task<int> RemoveLeftoversAsync(CancellationToken ct) => inner.RemoveLeftoversAsync(ct);
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
