@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # bench/s3.sh - Coffre vs restic 0.14 writing to the same Ceph RADOS Gateway (S3), in one run, on the same data.
 #
-#   bench/s3.sh [--small] [--work DIR] [--out FILE] [--rev REV] [--idle-wait S]
+#   bench/s3.sh [--small] [--work DIR] [--out FILE] [--rev REV] [--no-build] [--idle-wait S]
 #
 #   --small      pass --small to make-dataset.sh (about 1/20 of the data)
 #   --work DIR   dataset, Ceph cluster, local repository, restores and logs (default: <repo>/.bench/s3)
 #   --out FILE   the table (default: bench/results/s3-latest.txt, or s3-latest-small.txt with --small)
 #   --rev REV    build coffre from that commit (git archive) instead of the working tree
+#   --no-build   use the coffre an earlier run in the same --work built (e.g. --small first, then the full dataset)
 #   --idle-wait S   wait up to S seconds (default 300; 0: do not) for an idle machine before each run
 #
 # Starts a private single-node Ceph (tests/ceph-s3/start.sh: ceph-mon, ceph-osd, radosgw on 127.0.0.1), then, each
@@ -21,7 +22,7 @@ umask 022
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 
-SMALL=0 WORK="" OUT="" IDLE_WAIT=300 REV=""
+SMALL=0 WORK="" OUT="" IDLE_WAIT=300 REV="" NO_BUILD=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --small) SMALL=1; shift;;
@@ -29,7 +30,8 @@ while [[ $# -gt 0 ]]; do
     --out) OUT="$2"; shift 2;;
     --idle-wait) IDLE_WAIT="$2"; shift 2;;
     --rev) REV="$2"; shift 2;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0;;
+    --no-build) NO_BUILD=1; shift;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0;;
     *) echo "s3.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
 done
@@ -55,7 +57,14 @@ stop_all() {
 }
 trap stop_all EXIT
 
-bench_build_coffre
+if [[ $NO_BUILD == 1 ]]; then
+  COFFRE="$WORK/coffre-bin/coffre" RESTIC=$(command -v restic)
+  [[ -x "$COFFRE" && -f "$WORK/coffre-bin.rev" ]] || die "--no-build: no earlier build in $WORK"
+  CODE_DESC=$(cat "$WORK/coffre-bin.rev")
+else
+  bench_build_coffre
+  echo "$CODE_DESC" >"$WORK/coffre-bin.rev"
+fi
 export COFFRE_PASSWORD=coffre-bench RESTIC_PASSWORD=coffre-bench
 unset COFFRE_REPOSITORY COFFRE_PASSWORD_FILE RESTIC_REPOSITORY RESTIC_PASSWORD_FILE RESTIC_PASSWORD_COMMAND
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -71,13 +71,18 @@ public static class BackendOpener
     /// <summary>Whether this build can open <paramref name="kind"/>.</summary>
     public static bool IsAvailable(string kind) => Openers.TryGetValue(kind, out var o) && o is not null;
 
-    /// <summary>The decorators, in one place: transient failures retried with backoff, outside a limit on concurrent calls.</summary>
+    /// <summary>
+    /// The decorators, in one place: transient failures retried with backoff, outside a limit on concurrent calls;
+    /// for a remote backend, packs read by windows (<see cref="PackReadAheadBackend"/>) outside both.
+    /// </summary>
     public static IStorageBackend Decorate(IStorageBackend backend, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(options);
         var limited = new ConnectionLimitingBackend(backend, backend.Properties.MaxConnections);
-        return new RetryingBackend(limited, options.Retry, options.Clock ?? TimeProvider.System, options.Delay ?? ((d, ct) => Task.Delay(d, ct)));
+        var retrying = new RetryingBackend(limited, options.Retry, options.Clock ?? TimeProvider.System, options.Delay ?? ((d, ct) => Task.Delay(d, ct)));
+        // A local folder answers a small read at once; a remote one pays a round trip per request.
+        return backend.Properties.LocalFolder is null ? new PackReadAheadBackend(retrying) : retrying;
     }
 
     /// <summary>This process's environment, as <see cref="Open(RepositoryLocation, IReadOnlyDictionary{string, string?}, StorageOptions?)"/> takes it.</summary>

@@ -19,7 +19,15 @@ public sealed class S3BackendContractTests : StorageContractTests
     private readonly S3Location _location = S3TestServer.NewLocation("contract");
     private AmazonS3Client? _raw;
 
-    protected override IStorageBackend OpenEmpty() => S3TestServer.Open(_location);
+    /// <summary>The multipart threshold of the backend under test: 16 MiB, so multipart uploads stay a few parts long.</summary>
+    private const long Threshold = 16L << 20;
+
+    protected override IStorageBackend OpenEmpty()
+    {
+        var backend = S3TestServer.Open(_location);
+        backend.MultipartBytes = Threshold;
+        return backend;
+    }
     private S3Backend S3 => (S3Backend)Backend;
     private AmazonS3Client Raw => _raw ??= S3TestServer.RawClient();
     private string Prefix => _location.Prefix + "/";
@@ -113,7 +121,7 @@ public sealed class S3BackendContractTests : StorageContractTests
     public async Task LargePacksRoundTripThroughAMultipartUpload()
     {
         await Backend.CreateAsync(default);
-        var length = (int)(S3Backend.MultipartThreshold * 2 + 12_345); // 5 parts of 8 MiB, the last short
+        var length = (int)(Threshold * 2 + 12_345); // 5 parts of 8 MiB, the last short
         var data = Random(length, 2);
         var staging = Path.Combine(Path.GetTempPath(), $"coffre-s3-big-{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(staging, data);
@@ -138,7 +146,7 @@ public sealed class S3BackendContractTests : StorageContractTests
     public async Task AnInterruptedMultipartUploadLeavesNothing()
     {
         await Backend.CreateAsync(default);
-        var data = Random((int)(S3Backend.MultipartThreshold + S3Backend.MinPartSize * 2), 3);
+        var data = Random((int)(Threshold + S3Backend.MinPartSize * 2), 3);
         var h = Handle(FileType.Pack, data);
 
         using var cts = new CancellationTokenSource();
