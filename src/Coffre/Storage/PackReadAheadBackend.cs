@@ -7,7 +7,7 @@ namespace Coffre.Storage;
 /// memory stays bounded whatever the repository's size; concurrent readers of one window share its fetch. Reads larger
 /// than a window, and every other call, go straight through.
 /// </summary>
-public sealed class PackReadAheadBackend : IStorageBackend
+public sealed class PackReadAheadBackend(IStorageBackend inner) : DelegatingBackend(inner)
 {
     /// <summary>Bytes fetched per request: a quarter of a 16 MiB pack.</summary>
     public const int Window = 4 << 20;
@@ -15,23 +15,13 @@ public sealed class PackReadAheadBackend : IStorageBackend
     /// <summary>Windows kept in memory (at most <c>Windows × Window</c> bytes).</summary>
     public const int Windows = 8;
 
-    private readonly IStorageBackend _inner;
     private readonly LinkedList<(StorageHandle Pack, long Index, Task<(byte[] Data, int Length)> Fetch)> _cache = new();
     private readonly Lock _lock = new();
 
-    public PackReadAheadBackend(IStorageBackend inner)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        _inner = inner;
-    }
-
-    public string Location => _inner.Location;
-    public BackendProperties Properties => _inner.Properties;
-
-    public async Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
+    public override async Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
     {
         if (handle.Type != FileType.Pack || buffer.Length > Window || offset < 0)
-            return await _inner.ReadAtAsync(handle, offset, buffer, ct).ConfigureAwait(false);
+            return await Inner.ReadAtAsync(handle, offset, buffer, ct).ConfigureAwait(false);
         var done = 0;
         while (done < buffer.Length)
         {
@@ -77,25 +67,14 @@ public sealed class PackReadAheadBackend : IStorageBackend
     {
         var data = GC.AllocateUninitializedArray<byte>(Window);
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(15));
-        var n = await _inner.ReadAtAsync(pack, index * Window, data, limit.Token).ConfigureAwait(false);
+        var n = await Inner.ReadAtAsync(pack, index * Window, data, limit.Token).ConfigureAwait(false);
         return (data, n);
     }
 
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
-    public Task<bool> ExistsAsync(CancellationToken ct) => _inner.ExistsAsync(ct);
-    public Task CreateAsync(CancellationToken ct) => _inner.CreateAsync(ct);
-    public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct) => _inner.SaveAsync(handle, source, ct);
-    public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => _inner.LoadAsync(handle, ct);
-    public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => _inner.OpenReadAsync(handle, ct);
-    public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct) => _inner.StatAsync(handle, ct);
-    public IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct) => _inner.ListAsync(type, ct);
-    public Task<int> RemoveLeftoversAsync(CancellationToken ct) => _inner.RemoveLeftoversAsync(ct);
-    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => _inner.CapacityAsync(ct);
-
     /// <summary>A removed pack's windows go too: a pack saved again under its name (repair) is read afresh.</summary>
-    public async Task RemoveAsync(StorageHandle handle, CancellationToken ct)
+    public override async Task RemoveAsync(StorageHandle handle, CancellationToken ct)
     {
-        await _inner.RemoveAsync(handle, ct).ConfigureAwait(false);
+        await Inner.RemoveAsync(handle, ct).ConfigureAwait(false);
         Forget(handle);
     }
 

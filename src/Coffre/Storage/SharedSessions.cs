@@ -40,12 +40,6 @@ internal static class SharedSessions
         return new SessionLease(session.Backend, () => Release(key, session));
     }
 
-    /// <summary>How many sessions are open (for tests).</summary>
-    internal static int Count
-    {
-        get { lock (Sessions) return Sessions.Count; }
-    }
-
     private static ValueTask Release(string key, Session session)
     {
         lock (Sessions)
@@ -57,26 +51,12 @@ internal static class SharedSessions
     }
 
     /// <summary>One user's handle on a shared backend: every call goes to it; disposing gives the lease back, once.</summary>
-    private sealed class SessionLease(IStorageBackend inner, Func<ValueTask> release) : IStorageBackend, IBreakable
+    private sealed class SessionLease(IStorageBackend inner, Func<ValueTask> release) : DelegatingBackend(inner), IBreakable
     {
         private int _disposed;
 
-        public string Location => inner.Location;
-        public BackendProperties Properties => inner.Properties;
-        public bool IsBroken => inner is IBreakable { IsBroken: true };
+        public bool IsBroken => Inner is IBreakable { IsBroken: true };
 
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? release() : ValueTask.CompletedTask;
-
-        public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
-        public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
-        public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct) => inner.SaveAsync(handle, source, ct);
-        public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => inner.LoadAsync(handle, ct);
-        public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct) => inner.ReadAtAsync(handle, offset, buffer, ct);
-        public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => inner.OpenReadAsync(handle, ct);
-        public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct) => inner.StatAsync(handle, ct);
-        public IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct) => inner.ListAsync(type, ct);
-        public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => inner.RemoveAsync(handle, ct);
-        public Task<int> RemoveLeftoversAsync(CancellationToken ct) => inner.RemoveLeftoversAsync(ct);
-        public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
+        public override ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? release() : ValueTask.CompletedTask;
     }
 }

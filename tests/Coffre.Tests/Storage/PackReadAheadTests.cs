@@ -94,28 +94,14 @@ public sealed class PackReadAheadTests
 }
 
 /// <summary>Counts the range reads that reach the backend it wraps.</summary>
-internal sealed class ReadCounter(IStorageBackend inner) : IStorageBackend
+internal sealed class ReadCounter(IStorageBackend inner) : DelegatingBackend(inner)
 {
     private int _reads;
     public int Reads => Volatile.Read(ref _reads);
 
-    public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
+    public override Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct)
     {
         Interlocked.Increment(ref _reads);
-        return inner.ReadAtAsync(handle, offset, buffer, ct);
+        return Inner.ReadAtAsync(handle, offset, buffer, ct);
     }
-
-    public string Location => inner.Location;
-    public BackendProperties Properties => inner.Properties;
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
-    public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
-    public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
-    public Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct) => inner.SaveAsync(handle, source, ct);
-    public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => inner.LoadAsync(handle, ct);
-    public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => inner.OpenReadAsync(handle, ct);
-    public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct) => inner.StatAsync(handle, ct);
-    public IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct) => inner.ListAsync(type, ct);
-    public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => inner.RemoveAsync(handle, ct);
-    public Task<int> RemoveLeftoversAsync(CancellationToken ct) => inner.RemoveLeftoversAsync(ct);
-    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
 }

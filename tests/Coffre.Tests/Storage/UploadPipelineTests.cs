@@ -118,7 +118,7 @@ public sealed class UploadPipelineTests : IDisposable
 /// once (or a minute has passed: the test then fails on the count); <see cref="FailPackSave"/> makes that pack save
 /// (1-based) fail for good.
 /// </summary>
-internal sealed class HeldUploadsBackend(IStorageBackend inner, int connections) : IStorageBackend
+internal sealed class HeldUploadsBackend(IStorageBackend inner, int connections) : DelegatingBackend(inner)
 {
     private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight, _most, _started;
@@ -128,14 +128,13 @@ internal sealed class HeldUploadsBackend(IStorageBackend inner, int connections)
     public int PackSavesStarted => Volatile.Read(ref _started);
     public bool GateOpened => _gate.Task.IsCompletedSuccessfully;
 
-    public string Location => inner.Location;
-    public BackendProperties Properties { get; } = BackendProperties.Remote(connections);
+    public override BackendProperties Properties { get; } = BackendProperties.Remote(connections);
 
-    public async Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
+    public override async Task SaveAsync(StorageHandle handle, SaveSource source, CancellationToken ct)
     {
         if (handle.Type != FileType.Pack)
         {
-            await inner.SaveAsync(handle, source, ct);
+            await Inner.SaveAsync(handle, source, ct);
             return;
         }
         var number = Interlocked.Increment(ref _started);
@@ -151,23 +150,11 @@ internal sealed class HeldUploadsBackend(IStorageBackend inner, int connections)
                 try { await _gate.Task.WaitAsync(TimeSpan.FromMinutes(1), ct); }
                 catch (TimeoutException) { }
             }
-            await inner.SaveAsync(handle, source, ct);
+            await Inner.SaveAsync(handle, source, ct);
         }
         finally
         {
             Interlocked.Decrement(ref _inFlight);
         }
     }
-
-    public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
-    public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
-    public Task<byte[]> LoadAsync(StorageHandle handle, CancellationToken ct) => inner.LoadAsync(handle, ct);
-    public Task<int> ReadAtAsync(StorageHandle handle, long offset, Memory<byte> buffer, CancellationToken ct) => inner.ReadAtAsync(handle, offset, buffer, ct);
-    public Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct) => inner.OpenReadAsync(handle, ct);
-    public Task<long?> StatAsync(StorageHandle handle, CancellationToken ct) => inner.StatAsync(handle, ct);
-    public IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct) => inner.ListAsync(type, ct);
-    public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => inner.RemoveAsync(handle, ct);
-    public Task<int> RemoveLeftoversAsync(CancellationToken ct) => inner.RemoveLeftoversAsync(ct);
-    public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
