@@ -13,7 +13,7 @@ namespace Coffre.Archiver;
 /// <code>
 /// walkers           --files: FileJob (256)-->  file workers (2): read, chunk, hash, dedup
 /// file workers      --chunks: ChunkJob (4)-->  blob workers (N cores): compress, seal, append to pack
-/// RepositoryWriter  --packs (4)-->             uploaders (2): store pack, then index it
+/// RepositoryWriter  --packs (2)-->             uploaders (backend's connections, at most 8): store pack, then index it
 /// </code>
 /// Trees are stored bottom-up as soon as a folder's children are known. One failing worker cancels the others
 /// and its error is the one reported.

@@ -11,18 +11,30 @@ namespace Coffre.Repository;
 /// Adds blobs to a repository: deduplicates against the index and against blobs in flight, fills one pack per
 /// blob type (data and tree blobs never share a pack), stores full packs in the background and then writes
 /// index files that describe them. Crash order (format doc §11): packs, then their index, then the snapshot.
+/// <para>
+/// Several packs go up at once, one per uploader, as many uploaders as the backend serves connections (at most
+/// <see cref="MaxUploaders"/>), so reading and chunking go on while packs travel. Staged packs are bounded: one
+/// filling per blob type, <see cref="QueuedPacks"/> waiting, one per uploader. The first failed upload cancels the
+/// others and is thrown by the next write and by <see cref="FlushAsync"/>, which then writes no index.
+/// </para>
 /// </summary>
 public sealed class RepositoryWriter : IAsyncDisposable
 {
     /// <summary>restic flushes an index file at about this many blobs.</summary>
     private const int IndexFlushBlobs = 50_000;
 
+    /// <summary>Most packs uploading at once, whatever the backend allows (each is a staged ~16 MiB file).</summary>
+    public const int MaxUploaders = 8;
+
+    /// <summary>Finished packs waiting for a free uploader; a writer blocks beyond that.</summary>
+    public const int QueuedPacks = 2;
+
     private readonly Repository _repo;
     private readonly ConcurrentDictionary<BlobId, byte> _inFlight = new();
     private readonly Lock _packLock = new();
     private readonly PackBuilder?[] _builders = new PackBuilder?[2];
     // Full packs waiting for storage. Writers: AddAsync/FlushAsync. Readers: the uploader tasks.
-    private readonly Channel<FinishedPack> _uploads = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(4) { SingleWriter = false });
+    private readonly Channel<FinishedPack> _uploads = Channel.CreateBounded<FinishedPack>(new BoundedChannelOptions(QueuedPacks) { SingleWriter = false });
     private readonly Task[] _uploaders;
     private readonly List<IndexPack> _pendingIndex = [];
     private int _pendingIndexBlobs;
@@ -33,14 +45,25 @@ public sealed class RepositoryWriter : IAsyncDisposable
     private long _dataBlobs, _treeBlobs, _dataAdded, _dataAddedPacked;
 
     /// <exception cref="CoffreException">the repository is one Coffre must not write into (restic's format version 1).</exception>
-    public RepositoryWriter(Repository repo, int uploadConcurrency = 2)
+    public RepositoryWriter(Repository repo)
     {
         ArgumentNullException.ThrowIfNull(repo);
         repo.EnsureWritable();
         _repo = repo;
         _staging = new StagingArea(repo.Backend.Properties);
-        _uploaders = Enumerable.Range(0, uploadConcurrency).Select(_ => Task.Run(UploadLoopAsync)).ToArray();
+        Uploaders = UploadersFor(repo.Backend.Properties);
+        _uploaders = Enumerable.Range(0, Uploaders).Select(_ => Task.Run(UploadLoopAsync)).ToArray();
     }
+
+    /// <summary>How many packs upload at once to a backend with these properties.</summary>
+    public static int UploadersFor(BackendProperties properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        return Math.Clamp(properties.MaxConnections, 1, MaxUploaders);
+    }
+
+    /// <summary>How many packs this writer uploads at once.</summary>
+    public int Uploaders { get; }
 
     public long DataBlobs => Interlocked.Read(ref _dataBlobs);
     public long TreeBlobs => Interlocked.Read(ref _treeBlobs);
@@ -78,10 +101,11 @@ public sealed class RepositoryWriter : IAsyncDisposable
     /// <summary>Appends a sealed blob (reserved with <see cref="TryReserve"/>) to its type's pack.</summary>
     public async ValueTask AddEncodedAsync(BlobType type, BlobId id, ReadOnlyMemory<byte> sealedBlob, uint uncompressedLength, int plainLength, CancellationToken ct)
     {
+        ThrowIfFailed();
         PackBuilder? full = null;
         lock (_packLock)
         {
-            var b = _builders[(int)type] ??= new PackBuilder(type, _staging.Folder);
+            var b = _builders[(int)type] ??= new PackBuilder(type, _staging.Folder, durable: _staging.IsBackendFolder);
             b.Add(id, sealedBlob.Span, uncompressedLength);
             if (b.IsFull)
             {
@@ -94,6 +118,12 @@ public sealed class RepositoryWriter : IAsyncDisposable
         Interlocked.Add(ref _dataAdded, plainLength);
         Interlocked.Add(ref _dataAddedPacked, sealedBlob.Length);
         if (full is not null) await EnqueueAsync(full, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A failed upload fails the next write: the backup stops instead of filling packs that cannot be stored.</summary>
+    private void ThrowIfFailed()
+    {
+        if (Volatile.Read(ref _failure) is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
     }
 
     private async ValueTask EnqueueAsync(PackBuilder builder, CancellationToken ct)
@@ -121,11 +151,19 @@ public sealed class RepositoryWriter : IAsyncDisposable
         {
             await UploadAllAsync().ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            // Cancelled because another uploader failed: that failure is the one reported.
+        }
         catch (Exception e)
         {
-            // Stop the producers: their next write fails with this error instead of waiting forever.
-            Interlocked.CompareExchange(ref _failure, e, null);
-            _uploads.Writer.TryComplete(e);
+            // Stop the producers (their next write fails with this error instead of waiting forever) and the other
+            // uploads (what they store would never be indexed).
+            if (Interlocked.CompareExchange(ref _failure, e, null) is null)
+            {
+                _uploads.Writer.TryComplete(e);
+                await _cts.CancelAsync().ConfigureAwait(false);
+            }
             throw;
         }
     }
@@ -188,7 +226,9 @@ public sealed class RepositoryWriter : IAsyncDisposable
         foreach (var b in rest)
             if (b is { Count: > 0 }) await EnqueueAsync(b, ct).ConfigureAwait(false);
         _uploads.Writer.TryComplete();
-        await Task.WhenAll(_uploaders).ConfigureAwait(false);
+        try { await Task.WhenAll(_uploaders).ConfigureAwait(false); }
+        catch (Exception) when (_failure is not null) { }
+        ThrowIfFailed();
         await WriteIndexAsync(ct).ConfigureAwait(false);
     }
 

@@ -31,7 +31,11 @@ public static class BackendOpener
         ["sftp"] = (text, env) => SftpBackend.Open(SftpLocation.Parse("sftp:" + text), env),
     };
 
-    /// <summary>Opens <paramref name="location"/> with the standard decorators (retry on transient errors, connection limit).</summary>
+    /// <summary>
+    /// Opens <paramref name="location"/> with the standard decorators (retry on transient errors, connection limit).
+    /// The caller disposes the backend when done: that closes its connections and, for the last user of an rclone or
+    /// sftp location, ends the child process.
+    /// </summary>
     /// <exception cref="CoffreException">the kind is not available in this build, or its location or credentials are wrong.</exception>
     public static IStorageBackend Open(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, StorageOptions? options = null)
     {
@@ -46,27 +50,12 @@ public static class BackendOpener
         return Decorate(SessionKinds.Contains(location.Kind) ? Shared(location, environment, opener) : opener(location.Text, environment), options ?? StorageOptions.Default);
     }
 
-    // Kinds whose backend holds a child process and its session (rclone serve restic, ssh): one per location and
-    // environment in a process, so a long-running service does not start a child each time it opens the repository.
+    // Kinds whose backend holds a child process and its session (rclone serve restic, ssh): shared per location and
+    // environment in a process (SharedSessions), the child ended when the last user disposes its backend.
     private static readonly HashSet<string> SessionKinds = new(StringComparer.Ordinal) { "rclone", "sftp" };
-    private static readonly Dictionary<string, IStorageBackend> Sessions = new(StringComparer.Ordinal);
 
-    private static IStorageBackend Shared(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, Opener opener)
-    {
-        var key = $"{location.Kind}:{location.Text}\n{Fingerprint(environment)}";
-        lock (Sessions)
-        {
-            if (Sessions.TryGetValue(key, out var known))
-            {
-                if (known is not IBreakable { IsBroken: true }) return known;
-                (known as IDisposable)?.Dispose();
-                Sessions.Remove(key);
-            }
-            var backend = opener(location.Text, environment);
-            Sessions[key] = backend;
-            return backend;
-        }
-    }
+    private static IStorageBackend Shared(RepositoryLocation location, IReadOnlyDictionary<string, string?> environment, Opener opener) =>
+        SharedSessions.Lease($"{location.Kind}:{location.Text}\n{Fingerprint(environment)}", () => opener(location.Text, environment));
 
     /// <summary>A digest of the environment (credentials and options differ: another session), never the values themselves.</summary>
     private static string Fingerprint(IReadOnlyDictionary<string, string?> environment)
@@ -82,13 +71,18 @@ public static class BackendOpener
     /// <summary>Whether this build can open <paramref name="kind"/>.</summary>
     public static bool IsAvailable(string kind) => Openers.TryGetValue(kind, out var o) && o is not null;
 
-    /// <summary>The decorators, in one place: transient failures retried with backoff, outside a limit on concurrent calls.</summary>
+    /// <summary>
+    /// The decorators, in one place: transient failures retried with backoff, outside a limit on concurrent calls;
+    /// for a remote backend, packs read by windows (<see cref="PackReadAheadBackend"/>) outside both.
+    /// </summary>
     public static IStorageBackend Decorate(IStorageBackend backend, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(options);
         var limited = new ConnectionLimitingBackend(backend, backend.Properties.MaxConnections);
-        return new RetryingBackend(limited, options.Retry, options.Clock ?? TimeProvider.System, options.Delay ?? ((d, ct) => Task.Delay(d, ct)));
+        var retrying = new RetryingBackend(limited, options.Retry, options.Clock ?? TimeProvider.System, options.Delay ?? ((d, ct) => Task.Delay(d, ct)));
+        // A local folder answers a small read at once; a remote one pays a round trip per request.
+        return backend.Properties.LocalFolder is null ? new PackReadAheadBackend(retrying) : retrying;
     }
 
     /// <summary>This process's environment, as <see cref="Open(RepositoryLocation, IReadOnlyDictionary{string, string?}, StorageOptions?)"/> takes it.</summary>

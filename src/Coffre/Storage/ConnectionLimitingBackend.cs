@@ -40,6 +40,7 @@ public sealed class ConnectionLimitingBackend : IStorageBackend
     public Task<int> RemoveLeftoversAsync(CancellationToken ct) => LimitAsync(() => _inner.RemoveLeftoversAsync(ct), ct);
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => LimitAsync(() => _inner.CapacityAsync(ct), ct);
     public IAsyncEnumerable<StorageEntry> ListAsync(FileType type, CancellationToken ct) => _inner.ListAsync(type, ct);
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
     public async Task<Stream> OpenReadAsync(StorageHandle handle, CancellationToken ct)
     {

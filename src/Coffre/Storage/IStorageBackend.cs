@@ -20,10 +20,15 @@ public readonly record struct StorageEntry(string Name, long Size);
 /// reset, timeout, 5xx) raises <see cref="TransientStorageException"/>; any other failure is permanent for that call.</item>
 /// <item>List returns only well-formed names (64 hex, or config) and never temp files.</item>
 /// <item>All methods are safe to call concurrently.</item>
+/// <item>Disposing releases what the backend holds (connections, a child process); a backend opened by
+/// <see cref="BackendOpener"/> is disposed by whoever opened it, once done. Wrappers dispose what they wrap; a
+/// backend holding nothing to release need not implement it.</item>
 /// </list>
 /// </summary>
-public interface IStorageBackend
+public interface IStorageBackend : IAsyncDisposable
 {
+    ValueTask IAsyncDisposable.DisposeAsync() => ValueTask.CompletedTask;
+
     /// <summary>Human-readable location, for messages (never holds a secret).</summary>
     string Location { get; }
 

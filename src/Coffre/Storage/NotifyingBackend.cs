@@ -13,6 +13,7 @@ public sealed class NotifyingBackend(IStorageBackend inner, Action<StorageChange
     public BackendProperties Properties => inner.Properties;
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => inner.CapacityAsync(ct);
 
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
     public Task<bool> ExistsAsync(CancellationToken ct) => inner.ExistsAsync(ct);
     public Task CreateAsync(CancellationToken ct) => inner.CreateAsync(ct);
 

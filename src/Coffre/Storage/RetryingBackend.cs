@@ -45,6 +45,8 @@ public sealed class RetryingBackend(IStorageBackend inner, RetryPolicy policy, T
     private Task RetryAsync(string what, Func<int, Task> call, CancellationToken ct) =>
         RetryAsync(what, async attempt => { await call(attempt).ConfigureAwait(false); return 0; }, ct);
 
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
     public Task<bool> ExistsAsync(CancellationToken ct) => RetryAsync("checking the repository", _ => inner.ExistsAsync(ct), ct);
     public Task CreateAsync(CancellationToken ct) => RetryAsync("creating the repository", _ => inner.CreateAsync(ct), ct);
 

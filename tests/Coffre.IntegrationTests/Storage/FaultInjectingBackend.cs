@@ -59,6 +59,7 @@ internal sealed class FaultInjectingBackend(IStorageBackend inner) : IStorageBac
     public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => Run(StorageCall.Remove, () => inner.RemoveAsync(handle, ct));
     public Task<int> RemoveLeftoversAsync(CancellationToken ct) => Run(StorageCall.RemoveLeftovers, () => inner.RemoveLeftoversAsync(ct));
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Run(StorageCall.Capacity, () => inner.CapacityAsync(ct));
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     public async IAsyncEnumerable<StorageEntry> ListAsync(FileType type, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {

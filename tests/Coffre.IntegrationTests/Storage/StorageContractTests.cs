@@ -6,7 +6,9 @@ namespace Coffre.IntegrationTests.Storage;
 /// <summary>
 /// The contract every backend keeps (<see cref="IStorageBackend"/>), as one suite: a backend runs it by deriving a
 /// small class that says how to open a fresh, empty repository location (<see cref="OpenEmpty"/>) and how to clean up.
-/// xUnit makes a new instance per test, so each test gets its own location.
+/// xUnit makes a new instance per test, so each test gets its own location. A backend that needs a server marks
+/// its class with <see cref="ServerNeededAttribute"/> (skipped without it outside CI, failed in CI), and keeps only
+/// the cases that are its own.
 /// </summary>
 public abstract class StorageContractTests : IDisposable
 {
@@ -17,7 +19,11 @@ public abstract class StorageContractTests : IDisposable
 
     protected IStorageBackend Backend => _backend ??= OpenEmpty();
 
-    public virtual void Dispose() => GC.SuppressFinalize(this);
+    public virtual void Dispose()
+    {
+        _backend?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
 
     protected static StorageHandle Handle(FileType t, byte[] data) => new(t, BlobId.Hash(data).ToString());
 
@@ -35,7 +41,7 @@ public abstract class StorageContractTests : IDisposable
         return list;
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SaveThenLoadGivesTheSameBytes()
     {
         await Backend.CreateAsync(default);
@@ -46,7 +52,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(data.Length, await Backend.StatAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task TheConfigMakesTheRepositoryExist()
     {
         await Backend.CreateAsync(default);
@@ -58,7 +64,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal("cfg"u8.ToArray(), await Backend.LoadAsync(StorageHandle.Config, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AStreamedSourceIsStoredWholeAndMayBeReadAgain()
     {
         await Backend.CreateAsync(default);
@@ -69,6 +75,7 @@ public abstract class StorageContractTests : IDisposable
         {
             var h = Handle(FileType.Pack, data);
             await Backend.SaveAsync(h, new StagedFileSource(file, data.Length), default);
+            Assert.True(File.Exists(file)); // outside the backend's own staging folder: read, never taken; the caller deletes it
             Assert.Equal(data.Length, await Backend.StatAsync(h, default));
             await using var s = await Backend.OpenReadAsync(h, default);
             var back = new MemoryStream();
@@ -81,7 +88,7 @@ public abstract class StorageContractTests : IDisposable
         }
     }
 
-    [Fact]
+    [ContractFact]
     public async Task MissingObjectsRaiseNotFound()
     {
         await Backend.CreateAsync(default);
@@ -93,7 +100,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Null(await Backend.StatAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ObjectsAreNeverOverwrittenByAnotherContent()
     {
         await Backend.CreateAsync(default);
@@ -112,7 +119,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListReturnsOnlyThatTypeAndRangesRead()
     {
         await Backend.CreateAsync(default);
@@ -130,7 +137,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(5, await Backend.ReadAtAsync(ph, 995, buf, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RemovedObjectsAreGone()
     {
         await Backend.CreateAsync(default);
@@ -142,7 +149,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Empty(await ListAsync(FileType.Lock));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ASaveWhoseSourceFailsLeavesNothingVisible()
     {
         await Backend.CreateAsync(default);
@@ -155,7 +162,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ACancelledSaveLeavesNothingVisible()
     {
         await Backend.CreateAsync(default);
@@ -167,7 +174,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Empty(await ListAsync(FileType.Pack));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CancelledCallsStop()
     {
         await Backend.CreateAsync(default);
@@ -180,7 +187,7 @@ public abstract class StorageContractTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => { await foreach (var _ in Backend.ListAsync(FileType.Snapshot, cts.Token)) { } });
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ASourceShorterOrLongerThanAnnouncedIsRefused()
     {
         await Backend.CreateAsync(default);
@@ -192,7 +199,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Empty(await ListAsync(FileType.Pack));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ConcurrentSavesAndLoadsAllLand()
     {
         await Backend.CreateAsync(default);
@@ -205,7 +212,7 @@ public abstract class StorageContractTests : IDisposable
             async (o, ct) => Assert.Equal(o, await Backend.LoadAsync(Handle(FileType.Pack, o), ct)));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task TwoSavesOfOneNameRacingLeaveOneWholeObject()
     {
         await Backend.CreateAsync(default);
@@ -220,7 +227,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task TransientFaultsAreRetriedThroughTheOpenersDecorators()
     {
         await Backend.CreateAsync(default);
@@ -243,7 +250,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Equal(8, clock.Waits.Count);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ASaveWhoseReplyWasLostCountsAsStoredOnRetry()
     {
         await Backend.CreateAsync(default);
@@ -262,7 +269,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Null(await Backend.StatAsync(h, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task RetriesStopWhenTheBudgetIsSpentWithAClearError()
     {
         await Backend.CreateAsync(default);
@@ -280,7 +287,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.True(clock.Waits.Max() <= TimeSpan.FromSeconds(90));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task PermanentErrorsAndNotFoundAreNotRetried()
     {
         await Backend.CreateAsync(default);
@@ -290,7 +297,7 @@ public abstract class StorageContractTests : IDisposable
         Assert.Empty(clock.Waits);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task TheConnectionLimitHoldsUnderLoad()
     {
         await Backend.CreateAsync(default);
@@ -408,4 +415,5 @@ internal sealed class CountingBackend(IStorageBackend inner) : IStorageBackend
     public Task RemoveAsync(StorageHandle handle, CancellationToken ct) => Count(async () => { await inner.RemoveAsync(handle, ct); return 0; });
     public Task<int> RemoveLeftoversAsync(CancellationToken ct) => Count(() => inner.RemoveLeftoversAsync(ct));
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Count(() => inner.CapacityAsync(ct));
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -17,14 +17,21 @@ public sealed class PackBuilder
     private readonly FileStream _file;
     private readonly string _path;
     private readonly string _stagingFolder;
+    private readonly bool _durable;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<IndexBlob> _blobs = [];
     private long _length;
 
-    public PackBuilder(BlobType type, string stagingFolder)
+    /// <param name="durable">
+    /// Whether the staged file must reach the disk before it is stored: true when storing it is a rename into the
+    /// repository (a local one); false when it is only read once and streamed to a remote backend, where an fsync
+    /// of the temp file would only cost a second write of every pack.
+    /// </param>
+    public PackBuilder(BlobType type, string stagingFolder, bool durable = true)
     {
         Type = type;
         _stagingFolder = stagingFolder;
+        _durable = durable;
         _path = Path.Combine(stagingFolder, $"pack-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-tmp");
         try { _file = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0); }
         catch (IOException e) when (IsDiskFull(e)) { throw DiskFull(e); }
@@ -57,7 +64,7 @@ public sealed class PackBuilder
         _length += tail.Length;
         var id = new BlobId(_hash.GetHashAndReset());
         _hash.Dispose();
-        return new FinishedPack(id, Type, _file, _path, _length, [.. _blobs]);
+        return new FinishedPack(id, Type, _file, _path, _length, [.. _blobs], _durable);
     }
 
     private void Write(ReadOnlySpan<byte> data)
@@ -86,9 +93,11 @@ public sealed class PackBuilder
 public sealed class FinishedPack : IDisposable
 {
     private readonly FileStream _file;
+    private readonly bool _durable;
 
-    internal FinishedPack(BlobId id, BlobType type, FileStream file, string path, long length, IReadOnlyList<IndexBlob> blobs)
+    internal FinishedPack(BlobId id, BlobType type, FileStream file, string path, long length, IReadOnlyList<IndexBlob> blobs, bool durable)
     {
+        _durable = durable;
         Id = id;
         Type = type;
         _file = file;
@@ -103,10 +112,10 @@ public sealed class FinishedPack : IDisposable
     public long Length { get; }
     public IReadOnlyList<IndexBlob> Blobs { get; }
 
-    /// <summary>Makes the staged bytes durable and closes the file, before the backend takes it.</summary>
+    /// <summary>Closes the file before the backend takes it, first making it durable when it is to be renamed into the repository.</summary>
     public void Seal()
     {
-        _file.Flush(flushToDisk: true);
+        _file.Flush(flushToDisk: _durable);
         _file.Dispose();
     }
 

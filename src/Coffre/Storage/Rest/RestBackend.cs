@@ -335,6 +335,12 @@ public sealed class RestBackend : IStorageBackend, IDisposable, IBreakable
         return b.ToString();
     }
 
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     public void Dispose()
     {
         _http.Dispose();

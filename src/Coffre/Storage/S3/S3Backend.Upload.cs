@@ -5,8 +5,15 @@ namespace Coffre.Storage.S3;
 
 public sealed partial class S3Backend
 {
-    /// <summary>Objects up to this size go in one PUT; larger ones (packs) in parts uploaded side by side.</summary>
-    internal const long MultipartThreshold = 16L << 20;
+    /// <summary>
+    /// Objects up to this size go in one PUT (every pack: ~16 MiB, a little more with its header); larger ones in
+    /// parts uploaded side by side. One PUT is one request where a multipart upload takes four or more, and packs
+    /// already go up several at once.
+    /// </summary>
+    internal const long MultipartThreshold = 64L << 20;
+
+    /// <summary>This backend's threshold: <see cref="MultipartThreshold"/>; tests lower it to send multipart uploads of a few MiB.</summary>
+    internal long MultipartBytes { get; set; } = MultipartThreshold;
     internal const long MinPartSize = 8L << 20;
     private const int MaxParts = 10_000;
     private const int PartsInFlight = 4;
@@ -26,9 +33,21 @@ public sealed partial class S3Backend
     internal async Task UploadAsync(StorageHandle handle, Func<Stream> open, long length, CancellationToken ct)
     {
         var key = KeyOf(handle);
+        CheckLength(handle, open, length);
         if (await StatAsync(handle, ct).ConfigureAwait(false) is not null) throw new IOException($"{handle} already exists in {Location}");
-        if (length <= MultipartThreshold) await PutAsync(handle, key, open, length, ct).ConfigureAwait(false);
+        if (length <= MultipartBytes) await PutAsync(handle, key, open, length, ct).ConfigureAwait(false);
         else await MultipartAsync(handle, key, open, length, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A source longer or shorter than announced is refused before anything is sent: the server would only answer
+    /// SignatureDoesNotMatch (the signed hash covers the announced bytes), which reads like a credentials problem.
+    /// </summary>
+    private static void CheckLength(StorageHandle handle, Func<Stream> open, long length)
+    {
+        using var probe = open();
+        if (probe.CanSeek && probe.Length - probe.Position != length)
+            throw new IOException($"{handle}: the data to save has {probe.Length - probe.Position} bytes, not the {length} announced; nothing was stored");
     }
 
     private async Task PutAsync(StorageHandle handle, string key, Func<Stream> open, long length, CancellationToken ct)

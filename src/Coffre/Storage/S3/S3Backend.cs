@@ -71,6 +71,12 @@ public sealed partial class S3Backend : IStorageBackend, IDisposable
     /// <summary>An S3 bucket does not say how much it may still hold.</summary>
     public Task<StorageCapacity> CapacityAsync(CancellationToken ct) => Task.FromResult(StorageCapacity.Unknown);
 
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

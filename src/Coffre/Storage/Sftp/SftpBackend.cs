@@ -462,6 +462,12 @@ public sealed class SftpBackend : IStorageBackend, IDisposable
         return (stem == "config" || BlobId.IsIdName(stem)) && suffix.Length > 0 && !suffix.ContainsAnyExcept("0123456789abcdef");
     }
 
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
     public void Dispose()
     {
         if (_disposed) return;

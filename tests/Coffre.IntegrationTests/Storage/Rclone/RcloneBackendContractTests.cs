@@ -6,9 +6,7 @@ namespace Coffre.IntegrationTests.Storage.Rclone;
 public sealed class RcloneBackendContractTests : RemoteContractTests
 {
     private readonly RcloneRemote _remote = new();
-    private IStorageBackend? _backend;
-
-    protected override IStorageBackend Backend => _backend ??= _remote.Open();
+    protected override IStorageBackend OpenEmpty() => _remote.Open();
     protected override string ServedRoot => _remote.Root;
 
     public override void Dispose()

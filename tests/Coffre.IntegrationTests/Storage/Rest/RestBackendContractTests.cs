@@ -7,9 +7,7 @@ namespace Coffre.IntegrationTests.Storage.Rest;
 public sealed class RestBackendContractTests : RemoteContractTests
 {
     private readonly RcloneRestServer _server = new();
-    private IStorageBackend? _backend;
-
-    protected override IStorageBackend Backend => _backend ??= RestBackend.Open(RestLocation.Parse(_server.Location()), new Dictionary<string, string?>());
+    protected override IStorageBackend OpenEmpty() => RestBackend.Open(RestLocation.Parse(_server.Location()), new Dictionary<string, string?>());
     protected override string ServedRoot => _server.Root;
 
     public override void Dispose()

@@ -10,71 +10,32 @@ using S3Location = Coffre.Storage.S3.S3Location;
 namespace Coffre.IntegrationTests.Storage.S3;
 
 /// <summary>
-/// The backend contract (the cases of tests/Coffre.Tests/Storage/StorageContractTests.cs) and what is S3's own,
-/// against the real Ceph RADOS Gateway test.sh starts: each test in a prefix of its own.
+/// The shared backend contract (<see cref="StorageContractTests"/>) and what is S3's own, against the real Ceph RADOS
+/// Gateway test.sh starts: each test in a prefix of its own.
 /// </summary>
-public sealed class S3BackendContractTests : IDisposable
+[ServerNeeded(typeof(S3FactAttribute))]
+public sealed class S3BackendContractTests : StorageContractTests
 {
     private readonly S3Location _location = S3TestServer.NewLocation("contract");
-    private S3Backend? _backend;
     private AmazonS3Client? _raw;
 
-    private S3Backend Backend => _backend ??= S3TestServer.Open(_location);
+    /// <summary>The multipart threshold of the backend under test: 16 MiB, so multipart uploads stay a few parts long.</summary>
+    private const long Threshold = 16L << 20;
+
+    protected override IStorageBackend OpenEmpty()
+    {
+        var backend = S3TestServer.Open(_location);
+        backend.MultipartBytes = Threshold;
+        return backend;
+    }
+    private S3Backend S3 => (S3Backend)Backend;
     private AmazonS3Client Raw => _raw ??= S3TestServer.RawClient();
     private string Prefix => _location.Prefix + "/";
 
-    public void Dispose()
+    public override void Dispose()
     {
-        _backend?.Dispose();
+        base.Dispose();
         _raw?.Dispose();
-    }
-
-    private static StorageHandle Handle(FileType t, byte[] data) => new(t, BlobId.Hash(data).ToString());
-
-    private static byte[] Random(int length, int seed)
-    {
-        var b = new byte[length];
-        new Random(seed).NextBytes(b);
-        return b;
-    }
-
-    [S3Fact]
-    public async Task SaveThenLoadGivesTheSameBytes()
-    {
-        await Backend.CreateAsync(default);
-        var data = Encoding.UTF8.GetBytes("some snapshot");
-        var h = Handle(FileType.Snapshot, data);
-        await Backend.SaveAsync(h, data, default);
-        Assert.Equal(data, await Backend.LoadAsync(h, default));
-        Assert.Equal(data.Length, await Backend.StatAsync(h, default));
-        await using var s = await Backend.OpenReadAsync(h, default);
-        using var copy = new MemoryStream();
-        await s.CopyToAsync(copy);
-        Assert.Equal(data, copy.ToArray());
-    }
-
-    [S3Fact]
-    public async Task MissingObjectsRaiseNotFound()
-    {
-        await Backend.CreateAsync(default);
-        var h = new StorageHandle(FileType.Index, new string('a', 64));
-        await Assert.ThrowsAsync<StorageNotFoundException>(() => Backend.LoadAsync(h, default));
-        await Assert.ThrowsAsync<StorageNotFoundException>(() => Backend.RemoveAsync(h, default));
-        await Assert.ThrowsAsync<StorageNotFoundException>(() => Backend.ReadAtAsync(h, 0, new byte[4], default));
-        await Assert.ThrowsAsync<StorageNotFoundException>(() => Backend.OpenReadAsync(h, default));
-        Assert.Null(await Backend.StatAsync(h, default));
-        Assert.False(await Backend.ExistsAsync(default));
-    }
-
-    [S3Fact]
-    public async Task ObjectsAreNeverOverwritten()
-    {
-        await Backend.CreateAsync(default);
-        var data = new byte[] { 1, 2, 3 };
-        var h = Handle(FileType.Key, data);
-        await Backend.SaveAsync(h, data, default);
-        await Assert.ThrowsAnyAsync<IOException>(() => Backend.SaveAsync(h, new byte[] { 9 }, default));
-        Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
 
     /// <summary>Writers racing to save one name: exactly one wins, the others are told it exists (If-None-Match on Ceph).</summary>
@@ -91,45 +52,6 @@ public sealed class S3BackendContractTests : IDisposable
         }));
         var winner = Assert.Single(outcomes, o => o is not null);
         Assert.Equal(winner, await Backend.LoadAsync(h, default));
-    }
-
-    [S3Fact]
-    public async Task ListReturnsOnlyThatTypeAndRangesRead()
-    {
-        await Backend.CreateAsync(default);
-        var pack = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
-        var ph = Handle(FileType.Pack, pack);
-        await Backend.SaveAsync(ph, pack, default);
-        var idx = new byte[] { 7 };
-        await Backend.SaveAsync(Handle(FileType.Index, idx), idx, default);
-        var packs = new List<StorageEntry>();
-        await foreach (var e in Backend.ListAsync(FileType.Pack, default)) packs.Add(e);
-        Assert.Equal([new StorageEntry(ph.Name, 1000)], packs);
-        var buf = new byte[10];
-        Assert.Equal(10, await Backend.ReadAtAsync(ph, 500, buf, default));
-        Assert.Equal(pack[500..510], buf);
-        Assert.Equal(4, await Backend.ReadAtAsync(ph, 996, buf, default)); // the tail only
-        Assert.Equal(pack[996..], buf[..4]);
-        Assert.Equal(0, await Backend.ReadAtAsync(ph, 1000, buf, default));
-        Assert.Equal(0, await Backend.ReadAtAsync(ph, 5000, buf, default));
-    }
-
-    [S3Fact]
-    public async Task StagedFilesAreStoredWholeAndLeftToTheCaller()
-    {
-        await Backend.CreateAsync(default);
-        Assert.Null(Backend.Properties.StagingFolder);
-        var data = Random(100_000, 1);
-        var staging = Path.Combine(Path.GetTempPath(), $"coffre-s3-test-{Guid.NewGuid():N}");
-        await File.WriteAllBytesAsync(staging, data);
-        try
-        {
-            var h = Handle(FileType.Pack, data);
-            await Backend.SaveAsync(h, new StagedFileSource(staging, data.Length), default);
-            Assert.True(File.Exists(staging)); // a remote backend reads a staged file; the writer deletes it
-            Assert.Equal(data, await Backend.LoadAsync(h, default));
-        }
-        finally { File.Delete(staging); }
     }
 
     /// <summary>restic's layout under the prefix, byte for byte in the key names.</summary>
@@ -199,7 +121,7 @@ public sealed class S3BackendContractTests : IDisposable
     public async Task LargePacksRoundTripThroughAMultipartUpload()
     {
         await Backend.CreateAsync(default);
-        var length = (int)(S3Backend.MultipartThreshold * 2 + 12_345); // 5 parts of 8 MiB, the last short
+        var length = (int)(Threshold * 2 + 12_345); // 5 parts of 8 MiB, the last short
         var data = Random(length, 2);
         var staging = Path.Combine(Path.GetTempPath(), $"coffre-s3-big-{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(staging, data);
@@ -214,7 +136,7 @@ public sealed class S3BackendContractTests : IDisposable
         Assert.Equal(100, await Backend.ReadAtAsync(h, S3Backend.MinPartSize - 50, across, default));
         Assert.Equal(data.AsSpan((int)S3Backend.MinPartSize - 50, 100).ToArray(), across);
         // A multipart ETag ("…-N") proves the server got it in parts.
-        var head = await Raw.GetObjectMetadataAsync(S3TestServer.Bucket, Backend.KeyOf(h));
+        var head = await Raw.GetObjectMetadataAsync(S3TestServer.Bucket, S3.KeyOf(h));
         Assert.EndsWith("-5\"", head.ETag, StringComparison.Ordinal);
         Assert.Equal(0, await S3TestServer.OpenUploadsAsync(Raw, Prefix));
     }
@@ -224,22 +146,22 @@ public sealed class S3BackendContractTests : IDisposable
     public async Task AnInterruptedMultipartUploadLeavesNothing()
     {
         await Backend.CreateAsync(default);
-        var data = Random((int)(S3Backend.MultipartThreshold + S3Backend.MinPartSize * 2), 3);
+        var data = Random((int)(Threshold + S3Backend.MinPartSize * 2), 3);
         var h = Handle(FileType.Pack, data);
 
         using var cts = new CancellationTokenSource();
         Stream CancelInThirdPart() => new TrippingStream(data, trip: 2 * S3Backend.MinPartSize + 1000, () => cts.Cancel());
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Backend.UploadAsync(h, CancelInThirdPart, data.Length, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => S3.UploadAsync(h, CancelInThirdPart, data.Length, cts.Token));
         Assert.Null(await Backend.StatAsync(h, default));
         Assert.Equal(0, await S3TestServer.OpenUploadsAsync(Raw, Prefix));
 
         Stream FailInThirdPart() => new TrippingStream(data, trip: 2 * S3Backend.MinPartSize + 1000, () => throw new IOException("disk read error"));
-        var e = await Assert.ThrowsAnyAsync<IOException>(() => Backend.UploadAsync(h, FailInThirdPart, data.Length, default));
+        var e = await Assert.ThrowsAnyAsync<IOException>(() => S3.UploadAsync(h, FailInThirdPart, data.Length, default));
         Assert.Contains("disk read error", e.ToString(), StringComparison.Ordinal);
         Assert.Null(await Backend.StatAsync(h, default));
         Assert.Equal(0, await S3TestServer.OpenUploadsAsync(Raw, Prefix));
 
-        await Backend.UploadAsync(h, () => new MemoryStream(data, writable: false), data.Length, default);
+        await S3.UploadAsync(h, () => new MemoryStream(data, writable: false), data.Length, default);
         Assert.Equal(data.Length, await Backend.StatAsync(h, default));
     }
 
@@ -260,40 +182,6 @@ public sealed class S3BackendContractTests : IDisposable
         Assert.Equal(1, await Backend.RemoveLeftoversAsync(default));
         Assert.Equal(0, await S3TestServer.OpenUploadsAsync(Raw, Prefix));
         Assert.Null(await Backend.StatAsync(new StorageHandle(FileType.Pack, id), default));
-    }
-
-    [S3Fact]
-    public async Task ConcurrentSavesAndReadsAreSafe()
-    {
-        await Backend.CreateAsync(default);
-        var blobs = Enumerable.Range(0, 48).Select(i => Random(1000 + i * 37, 100 + i)).ToList();
-        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (b, ct) =>
-        {
-            var h = Handle(FileType.Index, b);
-            await Backend.SaveAsync(h, b, ct);
-            Assert.Equal(b, await Backend.LoadAsync(h, ct));
-        });
-        var count = 0;
-        await foreach (var _ in Backend.ListAsync(FileType.Index, default)) count++;
-        Assert.Equal(48, count);
-        foreach (var b in blobs.Take(10)) await Backend.RemoveAsync(Handle(FileType.Index, b), default);
-        count = 0;
-        await foreach (var _ in Backend.ListAsync(FileType.Index, default)) count++;
-        Assert.Equal(38, count);
-    }
-
-    [S3Fact]
-    public async Task CancellationIsHonoured()
-    {
-        await Backend.CreateAsync(default);
-        var data = new byte[] { 1 };
-        var h = Handle(FileType.Snapshot, data);
-        using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Backend.SaveAsync(h, data, cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Backend.LoadAsync(h, cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => { await foreach (var _ in Backend.ListAsync(FileType.Snapshot, cancelled.Token)) { } });
-        Assert.Null(await Backend.StatAsync(h, default));
     }
 
     /// <summary>Wrong credentials: one line that says what to check, and never the secret.</summary>

@@ -40,6 +40,8 @@ public sealed class S3ResticInteropTests : IDisposable
         string snapshotId;
         using (var backend = S3TestServer.Open(location))
         {
+            // Packs (~16 MiB) go up in one PUT; with the threshold at 16 MiB they go in parts, which restic must read too.
+            backend.MultipartBytes = 16L << 20;
             var repo = await Coffre.Repository.Repository.InitAsync(backend, Password, TimeProvider.System, default);
             await using (await RepositoryLock.AcquireThenLoadIndexAsync(repo, exclusive: false, TimeProvider.System, default))
             {
