@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Coffre.Cli.Output;
 using Coffre.Configuration;
+using Coffre.Application;
 using Coffre.Jobs;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Recovery;
 
 namespace Coffre.Cli.Commands;
@@ -84,10 +85,10 @@ internal static class ConfigRestore
     /// <summary>The backup: of the one application in the repository (or --app); an ID or stamp names its own.</summary>
     private static async Task<Repository.SnapshotEntry> ResolveAsync(Repository.Repository repo, string reference, string? app, CancellationToken ct)
     {
-        if (app is not null) return await SnapshotResolver.ResolveAsync(repo, "app:" + app, reference, ct);
+        if (app is not null) return await Repository.SnapshotResolver.ResolveAsync(repo, "app:" + app, reference, ct);
         if (reference != "latest")
         {
-            var named = await SnapshotResolver.ResolveAsync(repo, null, reference, ct);
+            var named = await Repository.SnapshotResolver.ResolveAsync(repo, null, reference, ct);
             if (named.Snapshot.Tags?.Any(t => t.StartsWith("app:", StringComparison.Ordinal)) != true)
                 throw new CoffreException($"snapshot {named.Id.ToShortString()} is not an application backup (no app: tag): name one 'coffre snapshots' lists with app:NAME");
             return named;
@@ -97,7 +98,7 @@ internal static class ConfigRestore
         return apps.Count switch
         {
             0 => throw new CoffreException("the repository holds no application backup (no snapshot tagged app:NAME)"),
-            1 => await SnapshotResolver.ResolveAsync(repo, "app:" + apps[0], reference, ct),
+            1 => await Repository.SnapshotResolver.ResolveAsync(repo, "app:" + apps[0], reference, ct),
             _ => throw new CoffreException($"the repository holds backups of {apps.Count} applications ({string.Join(", ", apps)}): choose one with --app NAME"),
         };
     }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Coffre.Archiver;
 using Coffre.Configuration;
+using Coffre.Application;
 using Coffre.Jobs;
 using Coffre.Model;
 using Coffre.Repository;

@@ -1,7 +1,8 @@
 using System.Text;
 using Coffre.Configuration;
+using Coffre.Application;
 using Coffre.Jobs;
-using Coffre.Jobs.Restore;
+using Coffre.Application.Restore;
 using Coffre.Model;
 using Coffre.Repository;
 using Coffre.Restore;
