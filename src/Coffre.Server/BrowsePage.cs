@@ -21,6 +21,8 @@ internal static class BrowsePage
             <p><a href="{E(page.Url("/"))}">← Dashboard</a></p>
             <h1>Backup {E(stamp)} <small>{E(id[..8])}</small></h1>
             <p><a href="{E(page.Url($"/backups/{id}/export"))}">Download as .tar.gz</a>{(restoreAllowed ? $" · <a href=\"{E(page.Url($"/backups/{id}/restore"))}\">Restore…</a>" : "")}</p>
+            <p>{page.ActionButton($"/backups/{id}/verify", "Verify this backup")} {page.ActionButton($"/backups/{id}/drill", "Full drill of this backup")}<br>
+            <small>Verify reads every file of the backup back and checks it (coffre verify); a full drill restores all of it into scratch places and compares (coffre drill --full). Both run as jobs, after any job running now.</small></p>
             <h2>
             """);
         html.Append(CultureInfo.InvariantCulture, $"<a href=\"{E(Link("/"))}\">{E(application)}</a>");

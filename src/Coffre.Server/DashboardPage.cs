@@ -14,7 +14,7 @@ internal static class DashboardPage
     private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        (string Line, string LastEnded) running, PageContext page, Coffre.Health.HealthReport health, string? notice)
+        (string Line, string LastEnded) running, PageContext page, Coffre.Health.HealthReport health, string banner)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
@@ -22,7 +22,8 @@ internal static class DashboardPage
             <h1>Coffre — {E(app)}</h1>
             {DashboardProblems.Render(health)}
             <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
-            {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
+            {banner}
+            {RestoreRollback.Box(data.History, page)}
             <h2>Status</h2><dl>
             <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
             <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => r.Result != RunResults.Interrupted)} backups") : "no backup recorded")}</dd>
@@ -89,13 +90,24 @@ internal static class DashboardPage
         (() => {
           const line = document.getElementById('running');
           let busy = line.dataset.running === 'yes';
+          const kept = sessionStorage.getItem('coffre-scroll');
+          if (kept !== null) { sessionStorage.removeItem('coffre-scroll'); window.scrollTo(0, Number(kept)); }
+          function reload() {
+            sessionStorage.setItem('coffre-scroll', String(window.scrollY));
+            location.replace(location.href);
+          }
           async function poll() {
             try {
-              const r = await fetch({{System.Text.Json.JsonSerializer.Serialize(progressUrl)}}, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+              const r = await fetch({{System.Text.Json.JsonSerializer.Serialize(progressUrl)}}, { headers: { Accept: 'application/json' }, cache: 'no-store', redirect: 'manual' });
+              if (r.type === 'opaqueredirect' || r.status === 401 || r.status === 403) {
+                line.textContent = 'Logged out: reload the page to log in again.';
+                line.dataset.running = 'stopped';
+                return;
+              }
               if (r.ok) {
                 const p = await r.json();
                 line.textContent = p.text;
-                if ((busy && !p.running) || p.lastEnded !== line.dataset.last) { location.replace(location.pathname); return; }
+                if ((busy && !p.running) || p.lastEnded !== line.dataset.last) { reload(); return; }
                 busy = !!p.running;
               }
             } catch (e) { /* the service restarts: try again */ }
@@ -105,7 +117,7 @@ internal static class DashboardPage
         })();
         """;
 
-    private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";
+    private static string When(DateTimeOffset? t) => Times.When(t);
 
     private static string Drill(RunRecord? r) => r is null ? "never"
         : $"<span class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</span> on {When(r.End)}: {E(r.Error ?? r.Checked)}";

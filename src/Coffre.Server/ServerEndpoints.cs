@@ -36,6 +36,8 @@ internal static class ServerEndpoints
         group.MapGet("/metrics", Metrics).AllowAnonymous();
         BackupEndpoints.Map(group);
         RestoreEndpoints.Map(group);
+        BackupChecks.Map(group);
+        RunPage.Map(group);
     }
 
     /// <summary>
@@ -135,9 +137,9 @@ internal static class ServerEndpoints
         var health = await monitor.ReportAsync(ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
-        var started = ctx.Request.Query["started"].ToString();
-        var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : null;
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), health, notice), "text/html; charset=utf-8");
+        var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path));
+        var banner = JobBanner.Render(ctx.Request.Query["started"].FirstOrDefault(), ctx.Request.Query["at"].FirstOrDefault(), data.History, page);
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), page, health, banner), "text/html; charset=utf-8");
     }
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
@@ -147,10 +149,11 @@ internal static class ServerEndpoints
         if (await Refused(ctx, services.GetRequiredService<IAntiforgery>()) is { } bad) return bad;
         var queue = services.GetRequiredService<JobQueue>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Server.Actions");
+        var at = services.GetRequiredService<ServerSetup>().Clock.GetUtcNow();
         log.LogInformation("{Job} started from the dashboard by {User}", kind, ctx.User.Identity?.Name);
         // In the background, so the page answers at once; a stop of the service gives it StopGrace to end, like a scheduled job.
         services.GetRequiredService<BackgroundJobs>().Start(JobKinds.Operation(kind), ct => queue.RunAsync(kind, ct));
-        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, $"/?started={JobKinds.Operation(kind)}"));
+        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, JobBanner.StartedQuery(JobKinds.Operation(kind), at)));
     }
 
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>
