@@ -89,7 +89,7 @@ internal static class ServerEndpoints
         IResult Again(int status, string message)
         {
             var tokens = antiforgery.GetAndStoreTokens(ctx);
-            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
+            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem, LoginJournal.Shown(user)), "text/html; charset=utf-8", statusCode: status);
         }
 
         // Checked and counted in one step: concurrent attempts of one client get one try between them.
@@ -99,7 +99,9 @@ internal static class ServerEndpoints
         {
             if (attempt.FirstRefusal) journal.Record(user, address, false, $"refused: too many failures, blocked until {until.ToLocalTime():HH:mm:ss}");
             ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - setup.Clock.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Again(StatusCodes.Status429TooManyRequests, $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}.");
+            return Again(StatusCodes.Status429TooManyRequests, attempt.Failures >= LoginThrottle.MaxFailures
+                ? $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}."
+                : $"Wait until {until.ToLocalTime():HH:mm:ss} before the next attempt (each failed attempt makes the wait longer).");
         }
         if (admin.Problem is not null)
         {
@@ -133,14 +135,18 @@ internal static class ServerEndpoints
     private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes,
         JournalReader journal, LoginJournal logins, HealthMonitor monitor)
     {
-        var data = await DashboardData.GatherAsync(setup, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
+        var data = await DashboardData.GatherAsync(setup, journal, logins, SignInsBox.Read, ctx.RequestAborted);
         var health = await monitor.ReportAsync(ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
         var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path));
         var banner = JobBanner.Render(ctx.Request.Query["started"].FirstOrDefault(), ctx.Request.Query["at"].FirstOrDefault(), data.History, page);
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), page, health, banner), "text/html; charset=utf-8");
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live)), page, health, banner, BackupsPage(ctx)), "text/html; charset=utf-8");
     }
+
+    /// <summary>The backups' page number of <c>?page=N</c> (1 when missing or not a number).</summary>
+    private static int BackupsPage(HttpContext ctx) =>
+        int.TryParse(ctx.Request.Query["page"].FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
     private static async Task<IResult> StartJob(HttpContext ctx, JobKind kind)
