@@ -37,6 +37,7 @@ internal static class ServerEndpoints
         BackupEndpoints.Map(group);
         RestoreEndpoints.Map(group);
         BackupChecks.Map(group);
+        BackupDownloads.Map(group);
         RunPage.Map(group);
     }
 
