@@ -61,7 +61,7 @@ public sealed partial class ApplicationJobRunner
         await using (await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false))
             report = await new Checker(repo).CheckAsync(new CheckOptions(), ct).ConfigureAwait(false);
         run.Problem = report.Problem;
-        if (report.Ok) run.Checked = $"no errors were found ({report.Snapshots} snapshots, {report.Trees} trees, {report.Packs} packs, {report.PacksRead} packs read)";
+        run.Checked = report.Summary;
         return report.Ok ? ExitCodes.Ok : ExitCodes.Fatal;
     }
 
