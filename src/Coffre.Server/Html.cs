@@ -20,7 +20,7 @@ internal static class Html
         form.inline{display:inline}button,a.button{padding:.5rem 1rem;font-size:1rem;min-height:44px;box-sizing:border-box}
         a.button{display:inline-block;background:#f2f2f2;border:1px solid #767676;border-radius:.2rem;color:inherit;text-decoration:none;margin:.2rem 0}input{padding:.4rem;font-size:1rem;max-width:100%}
         a.tap{display:inline-block;min-height:44px;min-width:44px;line-height:44px;padding:0 .4rem;box-sizing:border-box}tr.day th{background:#f4f4f4;font-weight:normal}
-        pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;font-size:.85rem}
+        p,li,dd,h1,h2{overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f6f6;padding:.5rem;font-size:.85rem}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}
         </style></head><body>
         {{body}}
