@@ -43,7 +43,7 @@ internal static class BackupEndpoints
     }
 
     /// <summary>One folder of a backup, <c>?path=/media/uploads</c>.</summary>
-    private static async Task<IResult> Browse(HttpContext ctx, string id, string? path, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes)
+    private static async Task<IResult> Browse(HttpContext ctx, string id, string? path, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes, JournalReader journal)
     {
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, p => routes.Url(ctx, p));
@@ -52,7 +52,7 @@ internal static class BackupEndpoints
             if (!IsSnapshotId(id)) throw new CoffreException(NotAnId);
             if (path is { Length: > MaxPathLength }) throw new CoffreException($"the folder path is longer than {MaxPathLength} characters");
             var folder = await new BackupManager(setup.Config, setup.Clock, setup.Environment).BrowseAsync(id, path ?? "/", ctx.RequestAborted);
-            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore, BackupCopiesSection.Render(setup, folder.Snapshot.Id.ToString())), "text/html; charset=utf-8");
+            return Results.Content(BrowsePage.Render(setup.Config.Application ?? "", folder, page, setup.Config.Server.AllowRestore, journal.History(), BackupCopiesSection.Render(setup, folder.Snapshot.Id.ToString())), "text/html; charset=utf-8");
         }
         catch (CoffreException e)
         {

@@ -47,6 +47,8 @@ public static class CoffreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(setup);
         services.AddSingleton(setup);
         services.AddSingleton<DashboardRoutes>();
+        var runLog = new RunLog(setup.Clock); // the run pages' log lines
+        services.AddSingleton(runLog);
         if (setup.RunJob is { } custom)
         {
             services.AddSingleton(new JobQueue(custom, setup.Config, setup.Clock, JobGate.Private())); // the host's jobs take the application's gate themselves
@@ -58,7 +60,7 @@ public static class CoffreServiceCollectionExtensions
             services.AddSingleton(sp =>
             {
                 var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Jobs");
-                return new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment) { Output = line => log.LogInformation("{Step}", line) };
+                return new ApplicationJobRunner(setup.Config, setup.Clock, setup.Environment) { Output = line => { log.LogInformation("{Step}", line); runLog.Add(line); } };
             });
             services.AddSingleton(sp => new JobQueue(async (kind, ct) => (await sp.GetRequiredService<ApplicationJobRunner>().RunAsync(kind, ct).ConfigureAwait(false)).ExitCode, setup.Config, setup.Clock));
             services.AddSingleton(sp => new LiveJob(sp.GetRequiredService<ApplicationJobRunner>().Progress));

@@ -14,7 +14,7 @@ internal static class DashboardPage
     private const int DrillsShown = 5;
 
     public static string Render(ServerSetup setup, DashboardData data, IReadOnlyList<(ScheduledJob Job, DateTimeOffset? Due)> plan,
-        (string Line, string LastEnded, string CancelForms) running, PageContext page, Coffre.Health.HealthReport health, string? notice)
+        (string Line, string LastEnded, string CancelForms) running, PageContext page, Coffre.Health.HealthReport health, string banner, int backupsPage = 1)
     {
         var app = setup.Config.Application ?? "";
         var html = new StringBuilder();
@@ -22,11 +22,13 @@ internal static class DashboardPage
             <h1>Coffre — {E(app)}</h1>
             {DashboardProblems.Render(health, page.Url(DoctorPage.Path))}
             <p>Logged in as {E(page.User)}. {page.ActionButton("/logout", "Log out")}</p>
-            {(notice is null ? "" : $"<p class=\"note\">{E(notice)}</p>")}
+            {banner}
+            {RestoreRollback.Box(data.History, page)}
             <h2>Status</h2><dl>
-            <dt>Last success</dt><dd>{When(data.LastSuccess?.End)}</dd>
+            <dt>Last success</dt><dd>{LastSuccess(data, page)}</dd>
             <dt>Success rate</dt><dd>{(data.SuccessRate is { } rate ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} % of {data.BackupRuns.Count(r => !RunResults.Stopped(r.Result))} backups") : "no backup recorded")}</dd>
-            <dt>Last drill</dt><dd>{Drill(data.LastDrill)}</dd>
+            <dt>Last check</dt><dd>{Last(data.History.LastOrDefault(r => r.Operation == "check" && r.Result != RunResults.Interrupted), page)}</dd>
+            <dt>Last drill</dt><dd>{Last(data.LastDrill, page)}</dd>
             <dt>Repository</dt><dd>{E(setup.RepositoryPath)}: {Bytes(data.RepositorySize)}, {Bytes(data.FreeDisk)} free on its disk</dd>
             <dt>Running</dt><dd id="running" aria-live="polite" data-running="{(running.Line == "nothing" ? "no" : "yes")}" data-last="{E(running.LastEnded)}">{E(running.Line)}</dd>
             {running.CancelForms}
@@ -50,31 +52,29 @@ internal static class DashboardPage
         {
             html.Append("<h2>Restore drills</h2><div class=\"scroll\"><table id=\"drills\"><tr><th>When</th><th>Result</th><th>What was checked</th></tr>");
             foreach (var r in drills)
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.End)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{E(page.Url(RunPage.Path(r)))}\">{When(r.End)}</a></td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked)}</td></tr>");
             html.Append("</table></div>");
         }
 
         html.Append("<h2>Backups</h2>");
-        if (data.BackupsProblem is { } problem) html.Append(CultureInfo.InvariantCulture, $"<p class=\"bad\">The backups cannot be listed: {E(problem)}</p>");
-        else if (data.Backups.Count == 0) html.Append("<p>No backup yet.</p>");
-        else
-        {
-            html.Append("<div class=\"scroll\"><table id=\"backups\"><tr><th>Backup</th><th>Size</th><th>Duration</th><th>Contents</th><th>Status</th></tr>");
-            foreach (var b in data.Backups)
-            {
-                var id = b.Id.ToString();
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"{E(page.Url($"/backups/{id}"))}\">{E(b.Stamp)}</a><br><small>{E(id[..8])}</small> <small><a href=\"{E(page.Url($"/backups/{id}/export"))}\">download</a></small></td><td>{Bytes((long)b.Size)}</td><td>{Duration(b)}</td><td>{Contents(b)}</td><td>{Status(b)}{(data.BackupMarks.TryGetValue(id, out var mark) ? $"<br><small class=\"bad\">{E(mark)}</small>" : "")}</td></tr>");
-            }
-            html.Append("</table></div>");
-        }
-
-        html.Append(CultureInfo.InvariantCulture, $"<h2>Last {LogTail} runs</h2><div class=\"scroll\"><table><tr><th>Start</th><th>Operation</th><th>Result</th><th>Details</th></tr>");
-        // The runs and the sign-ins (a journal of their own) in one list, newest first.
-        foreach (var r in data.History.TakeLast(LogTail).Concat(data.SignIns).OrderByDescending(r => r.Start).Take(LogTail))
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td>{When(r.Start)}</td><td>{E(r.Operation)}</td><td class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</td><td>{E(r.Error ?? r.Checked ?? r.SnapshotId?[..Math.Min(8, r.SnapshotId.Length)])}</td></tr>");
-        html.Append("</table></div>");
+        html.Append(BackupList.Render(data, backupsPage, page));
+        html.Append(RepositoryChart.Render(data.Backups, data.History));
+        html.Append(RunFeed.Render(data.History, LogTail, page));
+        html.Append(SignInsBox.Render(data.SignIns));
         html.Append(LiveScript(page.Url("/progress")));
         return Page($"{app}: backups", html.ToString());
+    }
+
+    /// <summary>
+    /// The last successful backup at the moment its name (the stamp) is taken from, the snapshot's time, so the two
+    /// never disagree; the run's end when the backup is no longer listed.
+    /// </summary>
+    private static string LastSuccess(DashboardData data, PageContext page)
+    {
+        if (data.LastSuccess is not { } run) return "never";
+        var backup = run.SnapshotId is { } id ? data.Backups.FirstOrDefault(b => b.Id.ToString() == id) : null;
+        if (backup is null) return $"{When(run.End)} (ended)";
+        return $"{When(backup.Time)}: backup <a href=\"{E(page.Url($"/backups/{backup.Id}"))}\">{E(backup.Stamp)}</a>";
     }
 
     /// <summary>
@@ -90,13 +90,24 @@ internal static class DashboardPage
         (() => {
           const line = document.getElementById('running');
           let busy = line.dataset.running === 'yes';
+          const kept = sessionStorage.getItem('coffre-scroll');
+          if (kept !== null) { sessionStorage.removeItem('coffre-scroll'); window.scrollTo(0, Number(kept)); }
+          function reload() {
+            sessionStorage.setItem('coffre-scroll', String(window.scrollY));
+            location.replace(location.href);
+          }
           async function poll() {
             try {
-              const r = await fetch({{System.Text.Json.JsonSerializer.Serialize(progressUrl)}}, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+              const r = await fetch({{System.Text.Json.JsonSerializer.Serialize(progressUrl)}}, { headers: { Accept: 'application/json' }, cache: 'no-store', redirect: 'manual' });
+              if (r.type === 'opaqueredirect' || r.status === 401 || r.status === 403) {
+                line.textContent = 'Logged out: reload the page to log in again.';
+                line.dataset.running = 'stopped';
+                return;
+              }
               if (r.ok) {
                 const p = await r.json();
                 line.textContent = p.text;
-                if ((busy && !p.running) || p.lastEnded !== line.dataset.last) { location.replace(location.pathname); return; }
+                if ((busy && !p.running) || p.lastEnded !== line.dataset.last) { reload(); return; }
                 busy = !!p.running;
               }
             } catch (e) { /* the service restarts: try again */ }
@@ -106,27 +117,8 @@ internal static class DashboardPage
         })();
         """;
 
-    private static string When(DateTimeOffset? t) => t is { } v ? E(v.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)) : "never";
+    private static string When(DateTimeOffset? t) => Times.When(t);
 
-    private static string Drill(RunRecord? r) => r is null ? "never"
-        : $"<span class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</span> on {When(r.End)}: {E(r.Error ?? r.Checked)}";
-
-    private static string Duration(BackupInfo b) => b.Metadata is { DurationSeconds: var d and > 0 }
-        ? E(TimeSpan.FromSeconds(Math.Round(d)).ToString(d >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture))
-        : "";
-
-    private static string Contents(BackupInfo b)
-    {
-        if (b.Metadata is not { } m) return "no metadata.json";
-        var parts = m.Databases.Select(d => $"database {d.Name} ({d.Engine}, {Bytes(d.Size)})")
-            .Concat(m.Media.Select(x => $"media {x.Name} ({x.Files} files, {Bytes(x.Bytes)})"));
-        return string.Join("<br>", parts.Select(E));
-    }
-
-    private static string Status(BackupInfo b)
-    {
-        var status = b.Metadata?.Status ?? "unknown";
-        var purpose = b.IsSafetySnapshot ? " (before a restore)" : "";
-        return $"<span class=\"{(status == "complete" ? "ok" : "bad")}\">{E(status)}</span>{E(purpose)}";
-    }
+    private static string Last(RunRecord? r, PageContext page) => r is null ? "never"
+        : $"<span class=\"{(r.Result == RunResults.Ok ? "ok" : "bad")}\">{E(r.Result)}</span> on <a href=\"{E(page.Url(RunPage.Path(r)))}\">{When(r.End)}</a>: {E(r.Error ?? r.Checked)}";
 }

@@ -56,9 +56,9 @@ internal static class JobProgressText
     public static string State(QueuedJob job) => job.State == Jobs.Service.JobState.Queued ? "queued" : "running";
 
     /// <summary>Where the dashboard goes once a job was asked for: <c>/?started=backup</c>, or <c>/?queued=backup</c> when it waits for its turn (or was already there).</summary>
-    public static string AfterStart(JobQueue queue, QueuedJob job, bool added) =>
-        added && job.State == Jobs.Service.JobState.Running || added && queue.Jobs.Count == 1 ? $"/?started={job.Name}"
-        : added ? $"/?queued={job.Name}" : $"/?already={job.Name}";
+    public static string AfterStart(JobQueue queue, QueuedJob job, bool added, DateTimeOffset at) =>
+        added && job.State == Jobs.Service.JobState.Running || added && queue.Jobs.Count == 1 ? JobBanner.StartedQuery(job.Name, at)
+        : added ? JobBanner.StartedQuery(job.Name, at).Replace("/?started=", "/?queued=", StringComparison.Ordinal) : $"/?already={job.Name}";
 
     /// <summary>The banner after a job was queued, found already asked for, or cancelled; null for anything else.</summary>
     public static string? Notice(Microsoft.AspNetCore.Http.IQueryCollection query)

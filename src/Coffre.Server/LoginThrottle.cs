@@ -54,7 +54,7 @@ public sealed class LoginThrottle(TimeProvider clock)
             if (s.NotBefore > now)
             {
                 s.Refused++;
-                return new Attempt(s.NotBefore, s.Refused == 1, 0);
+                return new Attempt(s.NotBefore, s.Refused == 1, 0) { Failures = s.Failures };
             }
             var refusedEarlier = Math.Max(0, s.Refused - 1); // those after the first, never journaled one by one
             s.Refused = 0;
@@ -110,5 +110,8 @@ public sealed class LoginThrottle(TimeProvider clock)
     public readonly record struct Attempt(DateTimeOffset? BlockedUntil, bool FirstRefusal, int RefusedEarlier)
     {
         public bool Allowed => BlockedUntil is null;
+
+        /// <summary>The client's failures in a row when refused: only <see cref="MaxFailures"/> of them is "too many".</summary>
+        public int Failures { get; init; }
     }
 }

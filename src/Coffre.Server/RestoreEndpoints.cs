@@ -33,7 +33,7 @@ internal static class RestoreEndpoints
     }
 
     private static async Task<IResult> StartAsync(HttpContext ctx, string id, ServerSetup setup, IAntiforgery antiforgery, DashboardRoutes routes,
-        JobQueue queue, BackgroundJobs background, ILoggerFactory logs)
+        JobQueue queue, BackgroundJobs background, RunLog runLog, ILoggerFactory logs)
     {
         if (!setup.Config.Server.AllowRestore) return NotOffered();
         if (await ServerEndpoints.Refused(ctx, antiforgery) is { } bad) return bad;
@@ -51,11 +51,12 @@ internal static class RestoreEndpoints
         }
 
         var request = new RestoreRequest { Snapshot = id, Parts = planned.Parts };
-        var job = new ApplicationRestoreJob(setup.Config, setup.Clock, setup.Environment) { Output = line => log.LogInformation("{Step}", line) };
+        var job = new ApplicationRestoreJob(setup.Config, setup.Clock, setup.Environment) { Output = line => { log.LogInformation("{Step}", line); runLog.Add(line); } };
         log.LogInformation("restore of backup {Id} ({Parts}) started from the dashboard by {User}", id, planned.Parts, user);
+        var at = setup.Clock.GetUtcNow();
         var queued = queue.Add(ApplicationRestoreJob.Operation, async (phase, c) => (await job.RunAsync(request, phase, c).ConfigureAwait(false)).ExitCode);
         background.Start(ApplicationRestoreJob.Operation, ct => queue.RunAsync(queued, ct));
-        return Results.Redirect(routes.Url(ctx, JobProgressText.AfterStart(queue, queued, added: true)));
+        return Results.Redirect(routes.Url(ctx, JobProgressText.AfterStart(queue, queued, added: true, at)));
     }
 
     /// <summary>What restoring backup <paramref name="id"/> (the parts <paramref name="only"/> names) would do now, or why it cannot be planned.</summary>

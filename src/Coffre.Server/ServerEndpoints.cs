@@ -37,6 +37,9 @@ internal static class ServerEndpoints
         BackupEndpoints.Map(group);
         RestoreEndpoints.Map(group);
         DoctorPage.Map(group);
+        BackupChecks.Map(group);
+        BackupDownloads.Map(group);
+        RunPage.Map(group);
     }
 
     /// <summary>
@@ -88,7 +91,7 @@ internal static class ServerEndpoints
         IResult Again(int status, string message)
         {
             var tokens = antiforgery.GetAndStoreTokens(ctx);
-            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem), "text/html; charset=utf-8", statusCode: status);
+            return Results.Content(LoginPage.Render(setup.Config.Application ?? "", routes.Url(ctx, "/login"), tokens.FormFieldName, tokens.RequestToken!, message, admin.Problem, LoginJournal.Shown(user)), "text/html; charset=utf-8", statusCode: status);
         }
 
         // Checked and counted in one step: concurrent attempts of one client get one try between them.
@@ -98,7 +101,9 @@ internal static class ServerEndpoints
         {
             if (attempt.FirstRefusal) journal.Record(user, address, false, $"refused: too many failures, blocked until {until.ToLocalTime():HH:mm:ss}");
             ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling((until - setup.Clock.GetUtcNow()).TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Again(StatusCodes.Status429TooManyRequests, $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}.");
+            return Again(StatusCodes.Status429TooManyRequests, attempt.Failures >= LoginThrottle.MaxFailures
+                ? $"Too many failed attempts: try again after {until.ToLocalTime():HH:mm:ss}."
+                : $"Wait until {until.ToLocalTime():HH:mm:ss} before the next attempt (each failed attempt makes the wait longer).");
         }
         if (admin.Problem is not null)
         {
@@ -132,14 +137,22 @@ internal static class ServerEndpoints
     private static async Task<IResult> Dashboard(HttpContext ctx, ServerSetup setup, ScheduleService schedule, JobQueue queue, LiveJob live, IAntiforgery antiforgery, DashboardRoutes routes,
         JournalReader journal, LoginJournal logins, HealthMonitor monitor, ReadSession session)
     {
-        var data = await DashboardData.GatherAsync(setup, session, journal, logins, DashboardPage.LogTail, ctx.RequestAborted);
+        var data = await DashboardData.GatherAsync(setup, session, journal, logins, SignInsBox.Read, ctx.RequestAborted);
         var health = await monitor.ReportAsync(ctx.RequestAborted);
         var tokens = antiforgery.GetAndStoreTokens(ctx);
         ctx.Response.Headers.ContentSecurityPolicy = DashboardGuard.PolicyAllowing(DashboardPage.LiveScriptCode(routes.Url(ctx, "/progress")));
-        var started = ctx.Request.Query["started"].ToString();
-        var notice = started is "backup" or "drill" or "check" or "restore" ? $"The {started} was started: its progress shows under Running, and the page reloads when it ends." : JobProgressText.Notice(ctx.Request.Query);
-        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live), JobProgressText.CancelForms(queue, tokens, routes.Url(ctx, "/jobs"))), new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path)), health, notice), "text/html; charset=utf-8");
+        var page = new PageContext(ctx.User.Identity?.Name ?? "", tokens.FormFieldName, tokens.RequestToken!, path => routes.Url(ctx, path));
+        var query = ctx.Request.Query;
+        var asked = query["started"].FirstOrDefault() ?? query["queued"].FirstOrDefault();
+        var waiting = asked is not null && queue.Jobs.Any(j => j.Name == asked && j.State == Jobs.Service.JobState.Queued);
+        var banner = JobBanner.Render(asked, query["at"].FirstOrDefault(), data.History, page, waiting);
+        if (banner.Length == 0 && JobProgressText.Notice(query) is { } notice) banner = $"<p id=\"banner\" class=\"note\">{Html.E(notice)}</p>";
+        return Results.Content(DashboardPage.Render(setup, data, schedule.Plan, (JobProgressText.Line(queue, live), JobProgressText.LastEnded(live), JobProgressText.CancelForms(queue, tokens, routes.Url(ctx, "/jobs"))), page, health, banner, BackupsPage(ctx)), "text/html; charset=utf-8");
     }
+
+    /// <summary>The backups' page number of <c>?page=N</c> (1 when missing or not a number).</summary>
+    private static int BackupsPage(HttpContext ctx) =>
+        int.TryParse(ctx.Request.Query["page"].FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 
     /// <summary>Queues the job behind any running one and answers at once; the dashboard shows the result.</summary>
     private static async Task<IResult> StartJob(HttpContext ctx, JobKind kind)
@@ -148,11 +161,12 @@ internal static class ServerEndpoints
         if (await Refused(ctx, services.GetRequiredService<IAntiforgery>()) is { } bad) return bad;
         var queue = services.GetRequiredService<JobQueue>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Coffre.Server.Actions");
+        var at = services.GetRequiredService<ServerSetup>().Clock.GetUtcNow();
         log.LogInformation("{Job} asked for from the dashboard by {User}", kind, ctx.User.Identity?.Name);
         // In the background, so the page answers at once; a stop of the service gives it StopGrace to end, like a scheduled job.
         var (job, added) = queue.Enqueue(kind);
         if (added) services.GetRequiredService<BackgroundJobs>().Start(job.Name, ct => queue.RunAsync(job, ct));
-        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, JobProgressText.AfterStart(queue, job, added)));
+        return Results.Redirect(services.GetRequiredService<DashboardRoutes>().Url(ctx, JobProgressText.AfterStart(queue, job, added, at)));
     }
 
     /// <summary>Prometheus text; for a logged-in session or <c>Authorization: Bearer TOKEN</c> (server.metricsTokenEnv).</summary>

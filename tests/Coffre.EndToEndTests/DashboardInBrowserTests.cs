@@ -26,19 +26,20 @@ public sealed partial class DashboardInBrowserTests(ServedDashboard served) : IC
         var first = BackupRow(page, served.FirstSnapshot);
         await Expect(first).ToHaveCountAsync(1);
         await Expect(first).ToContainTextAsync("database main (sqlite,");
-        await Expect(first).ToContainTextAsync("media media (4 files,"); // the cache folder is excluded
-        Assert.Equal("complete", (await CellsAsync(first))[^1]);
+        await Expect(first).ToContainTextAsync("media (4 files,"); // the cache folder is excluded
+        await Expect(first).Not.ToContainTextAsync("media media");
+        Assert.Equal("complete", (await CellsAsync(first))[1]); // the status, right after the backup
         var before = await ShortIdsAsync(page);
         Assert.Contains(served.FirstSnapshot[..8], before);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Back up now" }).ClickAsync();
-        await Expect(page.GetByText("The backup was started")).ToBeVisibleAsync();
+        await Expect(page.Locator("#banner")).ToContainTextAsync("The backup "); // under way, or already its result
         var id = await WaitForNewBackupAsync(page, before, BackupTimeout);
 
         var row = BackupRow(page, id);
         await Expect(row).ToHaveCountAsync(1);
         var cells = await CellsAsync(row);
-        Assert.Equal("complete", cells[^1]);
+        Assert.Equal("complete", cells[1]);
         Assert.Matches(@"^\d{8}_\d{6}\n", cells[0]); // its stamp above its ID
         var run = RunRows(page, "backup").Filter(new() { HasText = id });
         await Expect(run).ToHaveCountAsync(1);
@@ -88,9 +89,11 @@ public sealed partial class DashboardInBrowserTests(ServedDashboard served) : IC
         // The same form works with the right password once the throttle's pause after one failure is over.
         await Task.Delay(LoginThrottle.Delay(1) + TimeSpan.FromMilliseconds(200));
         await LogInAsync(page);
-        var failed = RunRows(page, "login").Filter(new() { HasText = "wrong user or password" });
-        Assert.True(await failed.CountAsync() >= 1, "the failed login is not in the journal's tail");
-        Assert.Equal("failed", (await CellsAsync(failed.First))[2]);
+        // The sign-ins have their own box, out of the runs.
+        var failed = Rows(SignInsTable(page)).Filter(new() { HasText = "wrong user or password" });
+        Assert.True(await failed.CountAsync() >= 1, "the failed login is not in the sign-ins");
+        Assert.Matches(@"^\d+ failed$", (await CellsAsync(failed.First))[1]);
+        await Expect(RunRows(page, "login")).ToHaveCountAsync(0);
     }
 
     [BrowserFact]
@@ -139,6 +142,40 @@ public sealed partial class DashboardInBrowserTests(ServedDashboard served) : IC
         Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(png, 12, 4));
         Assert.Equal(1024, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16))); // the viewport's width
         Assert.True(BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)) >= 768, "a full-page screenshot is at least the viewport's height");
+    }
+
+    [BrowserFact]
+    public async Task After_a_logout_in_one_tab_the_other_tab_stops_polling()
+    {
+        var first = await served.NewPageAsync();
+        await LogInAsync(first);
+        var second = await first.Context.NewPageAsync();
+        await second.GotoAsync("/");
+        await Expect(BackupsHeading(second)).ToBeVisibleAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await Expect(first).ToHaveURLAsync(LoginUrl());
+        await Expect(second.Locator("#running")).ToHaveTextAsync("Logged out: reload the page to log in again.", new() { Timeout = 10_000 });
+        var polls = 0;
+        second.Request += (_, r) => { if (r.Url.Contains("/progress", StringComparison.Ordinal)) polls++; };
+        await second.WaitForTimeoutAsync(7_000); // more than two polling periods
+        Assert.Equal(0, polls);
+    }
+
+    [BrowserFact]
+    public async Task The_automatic_reload_when_a_job_ends_keeps_the_scroll_position_and_shows_the_result()
+    {
+        var page = await served.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 800, Height = 400 } });
+        await LogInAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run a drill now" }).ClickAsync();
+        await Expect(page.Locator("#banner")).ToContainTextAsync("under way");
+        // Halfway down, not at the bottom: the reloaded page may be a few pixels shorter or longer.
+        await page.EvaluateAsync("() => { window.scrollTo(0, Math.round((document.documentElement.scrollHeight - window.innerHeight) / 2)); window.coffreMark = 'before the reload'; }");
+        var scrolled = await page.EvaluateAsync<int>("() => Math.round(window.scrollY)");
+        Assert.True(scrolled > 100, $"the page does not scroll ({scrolled} px)");
+        await Expect(page.Locator("#banner")).ToContainTextAsync("The drill of", new() { Timeout = 120_000 });
+        Assert.Null(await page.EvaluateAsync<string?>("() => window.coffreMark ?? null")); // a new document: the page reloaded itself
+        var kept = await page.EvaluateAsync<int>("() => Math.round(window.scrollY)");
+        Assert.True(Math.Abs(kept - scrolled) <= 2, $"scrolled to {scrolled} px before the reload, at {kept} px after it");
     }
 
     /// <summary>The document is no wider than the screen; else names the elements that stick out (innermost first).</summary>

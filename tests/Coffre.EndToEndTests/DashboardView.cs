@@ -33,6 +33,9 @@ internal static class DashboardView
     /// <summary>The journal's tail (the table with an Operation column).</summary>
     public static ILocator RunsTable(IPage page) => TableWithColumn(page, "Operation");
 
+    /// <summary>The sign-ins (the table with a Who column).</summary>
+    public static ILocator SignInsTable(IPage page) => TableWithColumn(page, "Who");
+
     /// <summary>The rows of a table, without its header row.</summary>
     public static ILocator Rows(ILocator table) => table.GetByRole(AriaRole.Row).Filter(new() { Has = table.Page.GetByRole(AriaRole.Cell) });
 

@@ -63,10 +63,9 @@ internal static class CheckCommand
                         ? "to repair: 'coffre repair index' (missing packs), 'coffre repair packs ID...' (damaged packs), then 'coffre repair snapshots' (docs/repair.md); a new backup stores damaged data again"
                         : "see docs/repair.md");
                 if (!pr.GetValue(GlobalOptions.Quiet))
-                    Console.WriteLine(report.Ok
-                        ? $"no errors were found ({report.Snapshots} snapshots, {report.Trees} trees, {report.Packs} packs, {report.PacksRead} packs read)"
-                        : $"{report.Errors.Count} error(s) found: the repository is damaged");
+                    Console.WriteLine(report.Summary ?? $"{report.Errors.Count} error(s) found: the repository is damaged");
             }
+            RunContext.Current.Checked = report.Summary; // journaled like the service's check
             return report.Ok ? ExitCodes.Ok : ExitCodes.Fatal;
         });
         return cmd;

@@ -34,4 +34,7 @@ public sealed class CheckReport
 
     /// <summary>Why the repository is damaged, on one line (the run's error), or null when it is not.</summary>
     public string? Problem => Ok ? null : $"{Errors.Count} error(s) found, first: {Errors.FirstOrDefault()}";
+
+    /// <summary>What a clean check says (and journals as what it checked), or null when it found errors.</summary>
+    public string? Summary => Ok ? $"no errors were found ({Snapshots} snapshots, {Trees} trees, {Packs} packs, {PacksRead} packs read)" : null;
 }

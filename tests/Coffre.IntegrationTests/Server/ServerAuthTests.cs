@@ -99,6 +99,12 @@ public class ServerAuthTests
                 // Too soon after a failure: refused without looking at the password.
                 using var early = await served.LoginAsync(ServedApp.User, ServedApp.Password);
                 Assert.Equal(HttpStatusCode.TooManyRequests, early.StatusCode);
+                // Not yet "too many": a wait, said as one; the form keeps the user name and focuses the password.
+                var form = await early.Content.ReadAsStringAsync();
+                Assert.DoesNotContain("Too many failed attempts", form, StringComparison.Ordinal);
+                Assert.Contains("before the next attempt", form, StringComparison.Ordinal);
+                Assert.Contains($"name=\"user\" autocomplete=\"username\" required value=\"{ServedApp.User}\">", form, StringComparison.Ordinal);
+                Assert.Contains("type=\"password\" autocomplete=\"current-password\" required autofocus>", form, StringComparison.Ordinal);
                 clock.AdvanceTo(clock.GetUtcNow() + LoginThrottle.Delay(i));
             }
         }

@@ -52,7 +52,7 @@ public class ServerBadInputTests
         Assert.Contains("<h2>Problems</h2>", page, StringComparison.Ordinal);
         Assert.Contains("the last 3 backups failed (since 2026-03-03 02:00 ", page.Replace("&#x2B;", "+", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("an alert could not be delivered", page, StringComparison.Ordinal);
-        Assert.Contains("<li>backup: 2026-03-06 02:00:00</li>", page, StringComparison.Ordinal); // the schedule goes on
+        Assert.Matches("<li>backup: <time datetime=\"[^\"]+\">2026-03-06 02:00:00 UTC[+-][0-9:]+</time></li>", page); // the schedule goes on
         var log = File.ReadAllText(Path.Combine(served.LogFolder, LogPaths.LogFile));
         Assert.Equal(3, log.Split('\n').Count(l => l.Contains("backup", StringComparison.Ordinal) && l.Contains("failed", StringComparison.Ordinal) && !l.Contains("alert", StringComparison.Ordinal)));
     }

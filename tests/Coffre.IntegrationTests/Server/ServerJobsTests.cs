@@ -29,10 +29,11 @@ public partial class ServerJobsTests
         var page = await served.DashboardAsync();
         Assert.Contains($"<a href=\"/backups/{run.SnapshotId}\">{BackupStamp.Format(time)}</a><br><small>{run.SnapshotId![..8]}</small>", page, StringComparison.Ordinal);
         Assert.Contains("database main (sqlite,", page, StringComparison.Ordinal);
-        Assert.Contains("media media (4 files,", page, StringComparison.Ordinal); // the cache folder is excluded
+        Assert.Contains("<br>media (4 files,", page, StringComparison.Ordinal); // the cache folder is excluded; "media", not "media media"
         Assert.Contains("<span class=\"ok\">complete</span>", page, StringComparison.Ordinal);
         Assert.Contains("100 % of 1 backups", page, StringComparison.Ordinal);
-        Assert.Contains($"<dt>Last success</dt><dd>{run.End.ToLocalTime():yyyy-MM-dd HH:mm:ss}</dd>", page, StringComparison.Ordinal);
+        // Last success at the moment the backup's name comes from (the snapshot's time), with the time zone.
+        Assert.Matches($"<dt>Last success</dt><dd><time datetime=\"[^\"]+\">{time.ToLocalTime():yyyy-MM-dd HH:mm:ss} UTC{Regex.Escape(time.ToLocalTime().ToString("zzz", CultureInfo.InvariantCulture))}</time>: backup <a href=\"/backups/{run.SnapshotId}\">{BackupStamp.Format(time)}</a></dd>", page);
         Assert.Contains("free on its disk", page, StringComparison.Ordinal);
         Assert.Contains("Nothing is scheduled", page, StringComparison.Ordinal);
 
@@ -55,8 +56,8 @@ public partial class ServerJobsTests
                 new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
             Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
             // The drill is asked for while the backup runs: it says queued (unless the backup already ended).
-            string[] expected = action == "backup" ? ["/?started=backup"] : ["/?queued=drill", "/?started=drill"];
-            Assert.Contains(started.Headers.Location!.OriginalString, expected);
+            string[] expected = action == "backup" ? ["/?started=backup&at="] : ["/?queued=drill&at=", "/?started=drill&at="];
+            Assert.Contains(expected, e => started.Headers.Location!.OriginalString.StartsWith(e, StringComparison.Ordinal));
         }
         var backup = await served.WaitForRunAsync(r => r.Operation == "backup");
         var drill = await served.WaitForRunAsync(r => r.Operation == "drill");
@@ -113,7 +114,7 @@ public partial class ServerJobsTests
         await using var served = await ServedApp.StartAsync(dir, clock, schedule: """{ "backup": "hourly" }""");
         using (var login = await served.LoginAsync(ServedApp.User, ServedApp.Password))
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        Assert.Contains("<li>backup: " + start.AddMinutes(30).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "</li>", await served.DashboardAsync(), StringComparison.Ordinal);
+        Assert.Contains(start.AddMinutes(30).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'zzz", CultureInfo.InvariantCulture) + "</time></li>", await served.DashboardAsync(), StringComparison.Ordinal);
 
         // Before 11:00 nothing runs. Once the clock moved, the schedule looks at it and waits again on a timer due
         // later (timers fire on the thread that moves the clock, the schedule's decision comes after): had it
@@ -132,7 +133,7 @@ public partial class ServerJobsTests
         var deadline = DateTime.UtcNow.AddSeconds(30);
         string page;
         do page = await served.DashboardAsync();
-        while (!page.Contains("<li>backup: " + start.AddMinutes(90).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        while (!page.Contains(start.AddMinutes(90).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'zzz", CultureInfo.InvariantCulture) + "</time></li>", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
         Assert.Contains(run.SnapshotId![..8], page, StringComparison.Ordinal);
         Assert.Single(served.History(), r => r.Operation == "backup");
     }

@@ -73,10 +73,12 @@ public partial class ServerRestoreTests
         Assert.Equal(damaged, SqliteApp.Fingerprint(app.Database));
         Assert.Equal(damagedMedia, SqliteApp.Listing(app.Media));
 
+        string bannerAddress;
         using (var started = await PostAsync(served, backup, token, "shop"))
         {
             Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
-            Assert.Equal("/?started=restore", started.Headers.Location!.OriginalString);
+            Assert.StartsWith("/?started=restore&at=", started.Headers.Location!.OriginalString, StringComparison.Ordinal);
+            bannerAddress = started.Headers.Location!.OriginalString;
         }
         // The job runs, held in its preRestore hook: the dashboard, /progress and /health say so.
         var running = await WaitForProgressAsync(served, p => p.GetProperty("phase").GetString() == "running the preRestore hook");
@@ -84,8 +86,8 @@ public partial class ServerRestoreTests
         Assert.StartsWith("restore since ", running.GetProperty("text").GetString(), StringComparison.Ordinal);
         using (var health = JsonDocument.Parse(await served.Client.GetStringAsync(new Uri("/health", UriKind.Relative))))
             Assert.Equal("restore", health.RootElement.GetProperty("running").GetString());
-        var dashboard = await GetTextAsync(served, "/?started=restore");
-        Assert.Contains("The restore was started", dashboard, StringComparison.Ordinal);
+        var dashboard = await GetTextAsync(served, bannerAddress);
+        Assert.Contains("The restore is under way", dashboard, StringComparison.Ordinal);
         Assert.Contains("data-running=\"yes\"", await GetHtmlAsync(served, "/"), StringComparison.Ordinal);
         Assert.Equal(damaged, SqliteApp.Fingerprint(app.Database));
         File.WriteAllText(go, "");
@@ -159,6 +161,8 @@ public partial class ServerRestoreTests
         Assert.Contains("the last restore failed: the restore failed halfway", problems, StringComparison.Ordinal);
         Assert.Contains($"What was there before is in safety snapshot {safety}: roll back with 'coffre restore {safety} --force'", problems, StringComparison.Ordinal);
         Assert.Contains("<td>restore</td><td class=\"bad\">failed</td>", dashboard, StringComparison.Ordinal);
+        // ...and as a button to the safety snapshot's restore page.
+        Assert.Contains($"<a class=\"button\" href=\"/backups/{safety}/restore\">Roll back: restore safety snapshot {safety}</a>", dashboard, StringComparison.Ordinal);
 
         // Rolled back from the dashboard: the safety snapshot's restore puts the state before the restore back, and the problem goes away.
         var rollback = await GetHtmlAsync(served, $"/backups/{safety}/restore");

@@ -52,6 +52,7 @@ public sealed partial class ApplicationJobRunner
         await using (await RepositoryLock.AcquireAsync(repo, exclusive: false, clock, ct).ConfigureAwait(false))
             report = await new Checker(repo).CheckAsync(new CheckOptions(), ct).ConfigureAwait(false);
         run.Problem = report.Problem;
+        run.Checked = report.Summary;
         return report.Ok ? ExitCodes.Ok : ExitCodes.Fatal;
     }
 
