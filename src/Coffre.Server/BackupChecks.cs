@@ -1,5 +1,5 @@
 using Coffre.Jobs;
-using Coffre.Jobs.Drill;
+using Coffre.Application.Drill;
 using Coffre.Journal;
 using Coffre.Metrics;
 using Microsoft.AspNetCore.Antiforgery;

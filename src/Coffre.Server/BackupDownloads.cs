@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Coffre.Jobs;
-using Coffre.Jobs.Archives;
+using Coffre.Archives;
 using Coffre.Model;
 using Coffre.Repository;
 using Coffre.Repository.Locking;

@@ -86,7 +86,7 @@ internal static class BrowsePage
         html.Append(CultureInfo.InvariantCulture, $"<dt>Contents</dt><dd>{E(Contents(tags))}</dd>");
         var run = history.LastOrDefault(r => r.Operation == RunHistorySummary.BackupOperation && r.SnapshotId == id);
         var status = run is null ? "no run of it in the journal" : run.Result == RunResults.Ok ? "complete" : $"{run.Result}: {run.Error}";
-        html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd class=\"{(run is null || run.Result == RunResults.Ok ? "ok" : "bad")}\">{E(status)}{(tags.Contains(Jobs.Restore.SnapshotResolver.PreRestoreTag) ? " (a safety snapshot, taken before a restore)" : "")}</dd>");
+        html.Append(CultureInfo.InvariantCulture, $"<dt>Status</dt><dd class=\"{(run is null || run.Result == RunResults.Ok ? "ok" : "bad")}\">{E(status)}{(tags.Contains(Coffre.Application.ApplicationLayout.PreRestoreTag) ? " (a safety snapshot, taken before a restore)" : "")}</dd>");
         foreach (var operation in new[] { BackupChecks.VerifyOperation, RunHistorySummary.DrillOperation })
             if (history.LastOrDefault(r => r.Operation == operation && r.SnapshotId == id) is { } check)
                 html.Append(CultureInfo.InvariantCulture, $"<dt>Last {E(operation)}</dt><dd><a href=\"{E(page.Url(RunPage.Path(check)))}\">{Times.When(check.End)}</a>: <span class=\"{(check.Failed ? "bad" : "ok")}\">{E(check.Result)}</span> {E(check.Error ?? check.Checked)}</dd>");

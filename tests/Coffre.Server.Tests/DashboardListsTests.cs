@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Coffre.Application;
 using Coffre.Jobs;
 using Coffre.Journal;
 using Coffre.Model;
