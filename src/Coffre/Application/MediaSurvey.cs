@@ -16,47 +16,12 @@ internal sealed record MediaSurvey(IReadOnlyList<(long Files, long Bytes)> Folde
     public static MediaSurvey Take(IReadOnlyList<MediaSection> media, DateTimeOffset? since, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(media);
-        // A little slack: the kernel stamps file times from a coarse clock, a few milliseconds behind.
-        var from = since is { } s ? UnixTime.FromDateTimeOffset(s.AddMilliseconds(-100)) : (UnixTime?)null;
-        var linked = new HashSet<(ulong, ulong)>();
-        var folders = new List<(long, long)>();
-        long changed = 0;
-        foreach (var m in media)
+        var targets = media.Select(m =>
         {
             var full = UnixPath.GetFullPath(m.Path!);
-            var excludes = ExcludeMatcher.Within(Encoding.UTF8.GetString(full), m.Exclude);
-            long files = 0, bytes = 0;
-            var stack = new Stack<byte[]>();
-            stack.Push(full);
-            while (stack.Count > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                var p = stack.Pop();
-                try
-                {
-                    var st = Posix.LStat(p);
-                    if (st.IsRegularFile)
-                    {
-                        files++;
-                        bytes += st.Size;
-                        if (from is { } f && IsBefore(st.ChangeTime, f) && IsBefore(st.ModifyTime, f)) continue;
-                        // A file with several names counts once in what the backup adds.
-                        if (st.Links > 1 && !linked.Add((st.Device, st.Inode))) continue;
-                        changed += st.Size;
-                    }
-                    else if (st.IsDirectory)
-                        foreach (var n in Posix.ReadDirectory(p))
-                        {
-                            var c = UnixPath.Join(p, n);
-                            if (excludes.IsEmpty || !excludes.IsExcluded(Encoding.UTF8.GetString(c))) stack.Push(c);
-                        }
-                }
-                catch (PosixException) { }
-            }
-            folders.Add((files, bytes));
-        }
+            return (full, ExcludeMatcher.Within(Encoding.UTF8.GetString(full), m.Exclude));
+        });
+        var (folders, changed) = SourceSurvey.Take(targets, since, ct);
         return new MediaSurvey(folders, changed);
     }
-
-    private static bool IsBefore(UnixTime a, UnixTime b) => a.Seconds < b.Seconds || (a.Seconds == b.Seconds && a.Nanoseconds < b.Nanoseconds);
 }

@@ -49,41 +49,7 @@ internal static class BackupSpaceCheck
     /// Sum of the sizes of the regular files below the targets (excludes applied) changed since
     /// <paramref name="since"/> (all files when null); a file with several names counts once. Unreadable entries are skipped.
     /// </summary>
-    public static long SizeOfChangedFiles(IEnumerable<(byte[] Target, ExcludeMatcher Excludes)> targets, DateTimeOffset? since, CancellationToken ct)
-    {
-        // A little slack: the kernel stamps file times from a coarse clock, a few milliseconds behind.
-        var from = since is { } s ? UnixTime.FromDateTimeOffset(s.AddMilliseconds(-100)) : (UnixTime?)null;
-        var linked = new HashSet<(ulong, ulong)>();
-        long total = 0;
-        foreach (var (target, excludes) in targets)
-        {
-            var stack = new Stack<byte[]>();
-            stack.Push(target);
-            while (stack.Count > 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                var p = stack.Pop();
-                try
-                {
-                    var st = Posix.LStat(p);
-                    if (st.IsRegularFile)
-                    {
-                        if (from is { } f && IsBefore(st.ChangeTime, f) && IsBefore(st.ModifyTime, f)) continue;
-                        if (st.Links > 1 && !linked.Add((st.Device, st.Inode))) continue;
-                        total += st.Size;
-                    }
-                    else if (st.IsDirectory)
-                        foreach (var n in Posix.ReadDirectory(p))
-                        {
-                            var c = UnixPath.Join(p, n);
-                            if (excludes.IsEmpty || !excludes.IsExcluded(Encoding.UTF8.GetString(c))) stack.Push(c);
-                        }
-                }
-                catch (PosixException) { }
-            }
-        }
-        return total;
-    }
+    public static long SizeOfChangedFiles(IEnumerable<(byte[] Target, ExcludeMatcher Excludes)> targets, DateTimeOffset? since, CancellationToken ct) =>
+        SourceSurvey.Take(targets, since, ct).ChangedBytes;
 
-    private static bool IsBefore(UnixTime a, UnixTime b) => a.Seconds < b.Seconds || (a.Seconds == b.Seconds && a.Nanoseconds < b.Nanoseconds);
 }

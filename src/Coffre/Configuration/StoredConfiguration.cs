@@ -38,7 +38,7 @@ public static partial class StoredConfiguration
 
     /// <summary>The keys of a configuration class: its public properties with a public setter (as the loader reads them).</summary>
     internal static IEnumerable<PropertyInfo> Keys(Type t) =>
-        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true });
+        t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0);
 
     private static JsonNode? ToNode(object? value)
     {
@@ -50,6 +50,12 @@ public static partial class StoredConfiguration
             case int i: return JsonValue.Create(i);
             case long l: return JsonValue.Create(l);
             case double d: return JsonValue.Create(d);
+            case IDictionary map:
+                // Named entries (e.g. credentials: variable name → source): keys kept as written.
+                var entries = new JsonObject();
+                foreach (DictionaryEntry e in map)
+                    if (ToNode(e.Value) is { } v) entries[Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture)!] = v;
+                return entries.Count == 0 ? null : entries;
             case IList list:
                 var array = new JsonArray();
                 foreach (var item in list)

@@ -5,8 +5,8 @@ namespace Coffre.Health;
 
 /// <summary>
 /// Whether each database of the configuration can be dumped on this machine: each engine checks its own client tools
-/// (<see cref="IDatabaseEngine.CheckToolsAsync"/>); MySQL/MariaDB's dump tool is also matched against its server
-/// (<see cref="MySqlToolCheck"/>). Runs the tools: hosts that ask often remember the result for a while.
+/// (<see cref="IDatabaseEngine.CheckToolsAsync"/>: present, and suited to the server's version). Runs the tools: hosts
+/// that ask often remember the result for a while.
 /// </summary>
 public static class DatabaseToolProbe
 {
@@ -25,8 +25,6 @@ public static class DatabaseToolProbe
             var problems = await engine.CheckToolsAsync(db, Password, ct).ConfigureAwait(false);
             foreach (var p in problems)
                 findings.Add(p.Failing ? HealthFinding.Failing(p.Code, p.Text, p.Fix) : HealthFinding.Attention(p.Code, p.Text, p.Fix));
-            if (problems.Count == 0 && engine.Name == "mysql")
-                findings.AddRange(await MySqlToolCheck.CheckAsync(db, Password, ct).ConfigureAwait(false));
         }
         return findings;
     }

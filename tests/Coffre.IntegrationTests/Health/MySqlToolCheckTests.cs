@@ -1,3 +1,4 @@
+using Coffre.Sources.MySql;
 using Coffre.Configuration;
 using Coffre.Health;
 using Coffre.IntegrationTests.Infrastructure;

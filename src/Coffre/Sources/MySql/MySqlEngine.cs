@@ -34,14 +34,15 @@ public sealed class MySqlEngine : ServerEngine
         });
     }
 
-    public override Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct)
+    public override async Task<IReadOnlyList<ToolProblem>> CheckToolsAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var bin = BinDirectoryOf(db);
+        // Present: then matched against the server (MySQL's dump tool cannot dump MariaDB; an older one may miss things).
         if (File.Exists(System.IO.Path.Combine(bin, "mariadb-dump")) || File.Exists(System.IO.Path.Combine(bin, "mysqldump")))
-            return Task.FromResult<IReadOnlyList<ToolProblem>>([]);
-        return Task.FromResult<IReadOnlyList<ToolProblem>>([new ToolProblem("database-tool-missing",
+            return await MySqlToolCheck.CheckAsync(db, password, ct).ConfigureAwait(false);
+        return [new ToolProblem("database-tool-missing",
             $"database {db.Name ?? db.Database ?? "?"}: neither mariadb-dump nor mysqldump is in {bin}: backups of it fail",
-            "install mariadb-client (or mysql-client), or set its binDirectory in the configuration", Failing: true)]);
+            "install mariadb-client (or mysql-client), or set its binDirectory in the configuration", Failing: true)];
     }
 }

@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Coffre.Sources;
-using Coffre.Sources.MySql;
-
-namespace Coffre.Health;
+namespace Coffre.Sources.MySql;
 
 /// <summary>
 /// Whether the MySQL/MariaDB dump tool suits the server: Oracle's mysqldump 8 cannot dump a MariaDB server (it asks
@@ -12,7 +9,7 @@ namespace Coffre.Health;
 /// </summary>
 internal static partial class MySqlToolCheck
 {
-    public static async Task<IReadOnlyList<HealthFinding>> CheckAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct)
+    public static async Task<IReadOnlyList<ToolProblem>> CheckAsync(IDatabaseSettings db, Func<string?> password, CancellationToken ct)
     {
         var name = db.Name ?? db.Database ?? "?";
         var bin = db.BinDirectory ?? ServerEngine.DefaultBinDirectory;
@@ -20,8 +17,8 @@ internal static partial class MySqlToolCheck
         var client = new[] { "mariadb", "mysql" }.Select(t => Path.Combine(bin, t)).FirstOrDefault(File.Exists);
         if (dump is null) return []; // the engine's own check says it is missing
         if (client is null)
-            return [HealthFinding.Failing("database-tool-missing", $"database {name}: neither mariadb nor mysql is in {bin}: restores of it fail",
-                "install mariadb-client (or mysql-client), or set its binDirectory in the configuration")];
+            return [new ToolProblem("database-tool-missing", $"database {name}: neither mariadb nor mysql is in {bin}: restores of it fail",
+                "install mariadb-client (or mysql-client), or set its binDirectory in the configuration", Failing: true)];
         ToolVersion? tool;
         ToolVersion? server;
         try
@@ -32,19 +29,19 @@ internal static partial class MySqlToolCheck
         }
         catch (SourceException e)
         {
-            return [HealthFinding.Attention("database-unreachable", $"database {name}: its server's version cannot be read: {e.Message}",
-                "check the server, the host, the user and the password of this database in the configuration")];
+            return [new ToolProblem("database-unreachable", $"database {name}: its server's version cannot be read: {e.Message}",
+                "check the server, the host, the user and the password of this database in the configuration", Failing: false)];
         }
         if (tool is not { } t || server is not { } s) return [];
         var dumpName = Path.GetFileName(dump);
         if (!t.MariaDb && t.Major >= 8 && s.MariaDb)
-            return [HealthFinding.Failing("database-tool-incompatible",
+            return [new ToolProblem("database-tool-incompatible",
                 $"database {name}: {dumpName} {t} (in {bin}) is MySQL's, the server is MariaDB {s}: it cannot dump it (COLUMN_STATISTICS)",
-                "install mariadb-client (mariadb-dump), or set binDirectory to where MariaDB's tools are")];
+                "install mariadb-client (mariadb-dump), or set binDirectory to where MariaDB's tools are", Failing: true)];
         if (t.MariaDb == s.MariaDb && t.CompareTo(s) < 0)
-            return [HealthFinding.Attention("database-tool-old",
+            return [new ToolProblem("database-tool-old",
                 $"database {name}: {dumpName} {t} (in {bin}) is older than the server ({(s.MariaDb ? "MariaDB" : "MySQL")} {s}): the dump may miss what the newer server has",
-                $"install the {(s.MariaDb ? "MariaDB" : "MySQL")} {s.Major}.{s.Minor} client tools, or set binDirectory to them")];
+                $"install the {(s.MariaDb ? "MariaDB" : "MySQL")} {s.Major}.{s.Minor} client tools, or set binDirectory to them", Failing: false)];
         return [];
     }
 
