@@ -192,11 +192,15 @@ public class EmergencyRunbookTests
 
         var shell = app.Shell();
         shell.Typed = app.RecoveryCode;
-        var r = shell.RunSection(Book, "The machine is gone", 0, 0);
+        var r = shell.RunSection(Book, "The machine is gone", 0, 0, 0);
 
         var scratch = app.Variables["SCRATCH"];
         Assert.Equal(database, SqliteApp.Fingerprint(Path.Combine(scratch, "database", "main.sqlite")));
         Assert.Equal(uploads, SqliteApp.Listing(Path.Combine(scratch, "media", "media", "uploads")));
         Assert.Contains("main.sqlite", r[1].StdOut, StringComparison.Ordinal);
+        // The configuration came back from the backup, and with it the application in place.
+        Assert.True(File.Exists(app.Config), "coffre config restore wrote no coffre.json");
+        Assert.Equal(database, SqliteApp.Fingerprint(app.App.Database));
+        Assert.Equal(uploads, SqliteApp.Listing(Path.Combine(app.App.Media, "uploads")));
     }
 }
