@@ -19,6 +19,26 @@ public abstract class StorageContractTests : IDisposable
 
     protected IStorageBackend Backend => _backend ??= OpenEmpty();
 
+    /// <summary>
+    /// The server writes an upload in place as its body arrives (rclone serve restic on a local remote): an upload that
+    /// breaks off may stay visible, shorter than announced, until the server notices (restic's rclone and REST
+    /// backends see the same). Such a leftover is never whole, so it is never taken for the object.
+    /// </summary>
+    protected virtual bool ServerWritesInPlace => false;
+
+    /// <summary>After a save that broke off: nothing there, or (<see cref="ServerWritesInPlace"/>) only a part.</summary>
+    private async Task<bool> NothingWholeAsync(StorageHandle h, int length)
+    {
+        var left = await Backend.StatAsync(h, default);
+        if (!ServerWritesInPlace)
+        {
+            Assert.Null(left);
+            Assert.Empty(await ListAsync(h.Type));
+        }
+        else Assert.True(left is null || left < length, $"a broken-off upload left {left} bytes of {length}: it must never look whole");
+        return left is null;
+    }
+
     public virtual void Dispose()
     {
         _backend?.DisposeAsync().AsTask().GetAwaiter().GetResult();
@@ -156,8 +176,7 @@ public abstract class StorageContractTests : IDisposable
         var data = Random(2 << 20, 3);
         var h = Handle(FileType.Pack, data);
         await Assert.ThrowsAnyAsync<IOException>(() => Backend.SaveAsync(h, new FailingSource(data, failAfter: 1 << 20), default));
-        Assert.Null(await Backend.StatAsync(h, default));
-        Assert.Empty(await ListAsync(FileType.Pack));
+        if (!await NothingWholeAsync(h, data.Length)) return; // a part still there (ServerWritesInPlace): its name is not free yet
         await Backend.SaveAsync(h, data, default); // and the name is free for a retry
         Assert.Equal(data, await Backend.LoadAsync(h, default));
     }
@@ -170,8 +189,7 @@ public abstract class StorageContractTests : IDisposable
         var h = Handle(FileType.Pack, data);
         using var cts = new CancellationTokenSource();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Backend.SaveAsync(h, new CancellingSource(data, cts), cts.Token));
-        Assert.Null(await Backend.StatAsync(h, default));
-        Assert.Empty(await ListAsync(FileType.Pack));
+        await NothingWholeAsync(h, data.Length);
     }
 
     [ContractFact]

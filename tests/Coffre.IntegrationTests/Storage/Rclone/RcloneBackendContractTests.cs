@@ -7,6 +7,7 @@ public sealed class RcloneBackendContractTests : RemoteContractTests
 {
     private readonly RcloneRemote _remote = new();
     protected override IStorageBackend OpenEmpty() => _remote.Open();
+    protected override bool ServerWritesInPlace => true; // rclone serve restic on a local remote
     protected override string ServedRoot => _remote.Root;
 
     public override void Dispose()

@@ -8,6 +8,7 @@ public sealed class RestBackendContractTests : RemoteContractTests
 {
     private readonly RcloneRestServer _server = new();
     protected override IStorageBackend OpenEmpty() => RestBackend.Open(RestLocation.Parse(_server.Location()), new Dictionary<string, string?>());
+    protected override bool ServerWritesInPlace => true; // rclone serve restic on a local remote
     protected override string ServedRoot => _server.Root;
 
     public override void Dispose()
