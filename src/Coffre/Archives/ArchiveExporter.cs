@@ -112,6 +112,8 @@ public static class ArchiveExporter
         catch (InvalidTreeException e) { throw e.InSnapshot(snapshot.Id); }
     }
 
+    private const string ConfigFolder = "config";
+
     private static async Task WriteArchiveAsync(List<Node> root, EntryWriter writer, Stream output, CompressionLevel compression, CancellationToken ct)
     {
         await using var gzip = new GZipStream(output, compression, leaveOpen: true);
@@ -119,7 +121,9 @@ public static class ArchiveExporter
         // metadata.json first: it tells an importer that the archive is Coffre's before anything else.
         if (root.Find(n => n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile)) is { } meta)
             await writer.WriteAsync(tar, meta, [ArchiveLayout.MetadataFile], ct).ConfigureAwait(false);
-        foreach (var node in root.Where(n => !(n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile))))
+        // The old script's layout: metadata, dumps, media. The configuration a backup carries (config/) is for
+        // 'coffre config restore' from the repository; the old layout has no place for it.
+        foreach (var node in root.Where(n => !(n.Type == NodeType.File && Is(n, ArchiveLayout.MetadataFile)) && !(n.Type == NodeType.Dir && Is(n, ConfigFolder))))
             await writer.WriteAsync(tar, node, [Name(node, writer.Warnings)], ct).ConfigureAwait(false);
     }
 

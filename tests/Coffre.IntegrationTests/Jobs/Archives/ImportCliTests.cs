@@ -28,8 +28,9 @@ public partial class ImportCliTests
         Assert.True(summary.GetProperty("sidecar_verified").GetBoolean());
         var imported = summary.GetProperty("snapshot_id").GetString()!;
 
-        // Same paths, types, sizes, modes, owners and mtimes (to the 100 ns a tar header keeps).
-        var original = ArchiveApp.Ls(app.Coffre, id).Select(To100Ns).ToList();
+        // Same paths, types, sizes, modes, owners and mtimes (to the 100 ns a tar header keeps). The configuration a
+        // backup carries (config/) is not in the old script's layout, so an export leaves it out.
+        var original = ArchiveApp.Ls(app.Coffre, id).Select(To100Ns).Where(l => !l.Contains("\"path\":\"/config", StringComparison.Ordinal)).ToList();
         var copy = ArchiveApp.Ls(coffre, imported).Select(To100Ns).ToList();
         Assert.Equal(original, copy);
         Assert.Contains(original, l => l.Contains("\"path\":\"/media/uploads/derniere-photo.jpg\",\"type\":\"symlink\"", StringComparison.Ordinal));
@@ -44,6 +45,7 @@ public partial class ImportCliTests
 
         // Restored by restic, both snapshots hold the same bytes.
         new ResticRunner(app.Repository).Ok("restore", id, "--target", app.Sub("a"));
+        Directory.Delete(app.Sub("a/config"), recursive: true); // not in the export (above)
         restic.Ok("restore", imported, "--target", app.Sub("b"));
         TreeComparer.AssertEqual(UnixPath.FromString(app.Sub("a")), UnixPath.FromString(app.Sub("b")),
             new CompareOptions { ModTimes = false, HardLinks = false, RootMetadata = false });

@@ -43,16 +43,16 @@ public class JobProgressTests
         var rotating = seen["backup: rotating old backups"]!;
         Assert.Equal((JobKind.Backup, result.Record.Start, "saving media media"), (media.Kind, media.Started, media.Phase));
         Assert.Equal(("saving the snapshot", "rotating old backups"), (snapshot.Phase, rotating.Phase));
-        // Between the two, the four media files (3 MiB of them random) were read.
-        Assert.Equal(4, snapshot.Backup!.FilesDone - media.Backup!.FilesDone);
+        // Between the two, the four media files (3 MiB of them random) were read, and config/coffre.json stored.
+        Assert.Equal(5, snapshot.Backup!.FilesDone - media.Backup!.FilesDone);
         Assert.True(snapshot.Backup.BytesDone - media.Backup.BytesDone >= 3 << 20, $"{media.Backup} then {snapshot.Backup}");
         // The totals are the media's, known before the first dump: 4 files, the cache folder excluded.
         Assert.Equal((true, 4L), (media.Backup.ScanFinished, media.Backup.TotalFiles));
         Assert.True(media.Backup.TotalBytes >= 3 << 20, media.Backup.ToString());
         Assert.True(seen["backup: dumping database main"]!.Backup!.ScanFinished);
         Assert.NotNull(snapshot.Backup.CurrentFile);
-        Assert.Equal((1L, 5L), (media.Backup.FilesDone, snapshot.Backup.FilesDone)); // the dump is read as a file too
-        Assert.Equal((6L, "metadata.json"), (rotating.Backup!.FilesDone, rotating.Backup.CurrentFile));
+        Assert.Equal((1L, 6L), (media.Backup.FilesDone, snapshot.Backup.FilesDone)); // the dump is read as a file too, and config/coffre.json
+        Assert.Equal((7L, "metadata.json"), (rotating.Backup!.FilesDone, rotating.Backup.CurrentFile));
         Assert.NotEmpty(polled);
         Assert.All(polled, s => Assert.Equal((JobKind.Backup, result.Record.Start), (s.Kind, s.Started)));
         var bytes = polled.Select(s => s.Backup?.BytesDone ?? 0).ToList();
