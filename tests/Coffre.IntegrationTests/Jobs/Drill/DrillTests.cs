@@ -24,7 +24,7 @@ public class DrillTests
 
         var verified = coffre.Json("verify", "latest");
         Assert.True(verified.GetProperty("ok").GetBoolean());
-        Assert.Equal(6, verified.GetProperty("files").GetInt64()); // 4 media files, the dump, metadata.json
+        Assert.Equal(7, verified.GetProperty("files").GetInt64()); // 4 media files, the dump, metadata.json, config/coffre.json
         var ok = coffre.Json("drill", "--full");
         Assert.True(ok.GetProperty("ok").GetBoolean());
         Assert.Equal(1700, ok.GetProperty("databases")[0].GetProperty("rows").GetInt64());
