@@ -58,6 +58,9 @@ internal static class ConfigRestore
             var backup = Write(file, Encoding.UTF8.GetBytes(text));
             var config = ConfigLoader.Load(file); // it must load as any coffre.json does
             var leftOut = LeftOut(await BackupManager.ReadMetadataAsync(repo, entry.Snapshot.Tree, ct));
+            // A backup may be forged by whoever can write the repository, and coffre.json is code (hooks, password
+            // and credential commands): name every command it would run, so they are read before the next step.
+            var commands = Commands(root, "").ToList();
 
             if (pr.GetValue(GlobalOptions.Json))
                 JsonText.Print(new
@@ -69,17 +72,52 @@ internal static class ConfigRestore
                     repository = config.Repository.LocationInForce,
                     replaced = backup,
                     left_out = leftOut,
+                    commands,
                 });
             else if (!pr.GetValue(GlobalOptions.Quiet))
             {
                 Console.WriteLine($"wrote {file}: configuration of {config.Application} from backup {entry.Id.ToShortString()} ({stamp}), repository {config.Repository.LocationInForce}");
                 if (backup is not null) Console.WriteLine($"  the file that was there is kept as {backup}");
                 if (leftOut.Count > 0) Console.WriteLine($"  not stored in backups (may hold a secret), set again by hand: {string.Join(", ", leftOut)}");
+                if (commands.Count > 0)
+                {
+                    Console.WriteLine("  it runs these commands: check each one is yours before using the file (a forged backup could add one):");
+                    foreach (var c in commands) Console.WriteLine($"    {c}");
+                }
                 Console.WriteLine($"next: coffre restore latest -c {file} --force");
             }
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Every command the configuration runs: the hooks, and each <c>…Command</c> / <c>command</c> source, as <c>key: value</c>.</summary>
+    private static IEnumerable<string> Commands(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    var at = path.Length == 0 ? key : $"{path}.{key}";
+                    if (value is JsonValue or JsonArray && (key.EndsWith("Command", StringComparison.Ordinal) || key == "command" || path.StartsWith("hooks", StringComparison.Ordinal) || key == "hooks"))
+                        yield return $"{at}: {Printable(value.ToJsonString())}";
+                    else foreach (var c in Commands(value, at)) yield return c;
+                }
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                    foreach (var c in Commands(array[i], $"{path}[{i}]")) yield return c;
+                break;
+        }
+    }
+
+    /// <summary>Shown on a terminal: control characters escaped, at most 200 characters (the value comes from a backup).</summary>
+    private static string Printable(string text)
+    {
+        var clean = new StringBuilder();
+        foreach (var ch in text.Length > 200 ? text[..200] + "…" : text) clean.Append(char.IsControl(ch) ? $"\\u{(int)ch:x4}" : ch);
+        return clean.ToString();
     }
 
     /// <summary>The backup: of the one application in the repository (or --app); an ID or stamp names its own.</summary>

@@ -20,7 +20,7 @@ public class SampleApplicationRecoveryTests
         var config = Path.Combine(app, "coffre.json");
         // A webhook whose URL is its credential: it must not travel into the backups.
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"retention\"",
-            "\"alerts\": { \"webhook\": { \"url\": \"https://hooks.example.com/services/T000/SECRET-TOKEN-42\" } },\n  \"retention\"", StringComparison.Ordinal));
+            "\"alerts\": { \"webhook\": { \"url\": \"https://hooks.example.com/services/T000/SECRET-TOKEN-42\" } },\n  \"hooks\": { \"postRestore\": \"true restarted\" },\n  \"retention\"", StringComparison.Ordinal));
 
         var before = new CoffreRunner(null) { WorkingDirectory = app };
         before.Environment["XDG_CACHE_HOME"] = dir.Sub("machine/cache");
@@ -74,6 +74,9 @@ public class SampleApplicationRecoveryTests
         var written = after.Ok("config", "restore", "--app", "sample-shop", "-r", vault, "-o", "coffre.json");
         Assert.Contains("alerts.webhook.url", written.StdOut, StringComparison.Ordinal);
         Assert.Contains("next: coffre restore latest -c", written.StdOut, StringComparison.Ordinal);
+        // coffre.json is code and the backup may be forged: every command it runs is named before it is used.
+        Assert.Contains("it runs these commands", written.StdOut, StringComparison.Ordinal);
+        Assert.Contains("hooks.postRestore: \"true restarted\"", written.StdOut, StringComparison.Ordinal);
         var refused = after.Run("config", "restore", "--app", "sample-shop", "-r", vault, "-o", "coffre.json");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("--force", refused.StdErr, StringComparison.Ordinal);
